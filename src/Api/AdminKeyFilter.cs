@@ -1,0 +1,21 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Api;
+
+/// <summary>/admin/* needs header X-Api-Key equal to Admin:ApiKey (compared in constant time), else 401.</summary>
+internal sealed class AdminKeyFilter(IOptions<AdminOptions> admin) : IEndpointFilter
+{
+    public const string Header = "X-Api-Key";
+
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var presented = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[Header].ToString());
+        var expected = Encoding.UTF8.GetBytes(admin.Value.ApiKey);
+        return expected.Length > 0 && CryptographicOperations.FixedTimeEquals(presented, expected)
+            ? next(context)
+            : ValueTask.FromResult<object?>(TypedResults.Problem($"A valid {Header} header is required.", statusCode: StatusCodes.Status401Unauthorized));
+    }
+}

@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchboard.Api;
+
+/// <summary>Configuration section "Admin".</summary>
+public sealed class AdminOptions
+{
+    public const string Section = "Admin";
+
+    /// <summary>Key for /admin/* (header X-Api-Key). A secret: never logged.</summary>
+    [Required(ErrorMessage = "Admin:ApiKey is required (set Admin__ApiKey).")]
+    [MinLength(16, ErrorMessage = "Admin:ApiKey must have at least 16 characters.")]
+    public string ApiKey { get; set; } = "";
+}

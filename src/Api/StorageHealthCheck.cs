@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Switchboard.Contracts;
+
+namespace Switchboard.Api;
+
+/// <summary>Healthy when a silo activates a grain and grain storage accepts a write, within five seconds.</summary>
+internal sealed class StorageHealthCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await grains.GetGrain<IHealthProbeGrain>("probe").Check().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("grains or grain storage do not answer", ex);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
+
+namespace Switchboard.Api;
+
+/// <summary>The endpoints Twilio calls: inbound messages and delivery status callbacks.</summary>
+public static class TwilioWebhookApi
+{
+    public const string EmptyTwiml = """<?xml version="1.0" encoding="UTF-8"?><Response></Response>""";
+
+    public static RouteGroupBuilder MapTwilioWebhookApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/twilio")
+            .AddEndpointFilter<TwilioRequestFilter>()
+            .WithMetadata(new RequestSizeLimitAttribute(WebhookOptions.MaxBodyBytes))
+            .DisableAntiforgery()
+            .WithTags("Twilio");
+        group.MapPost("/sms", ReceiveSms).WithSummary("Inbound SMS webhook: acknowledged at once with empty TwiML.");
+        group.MapPost("/status", ReceiveStatus).WithSummary("Delivery status callback of an outbound SMS.");
+        return group;
+    }
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReceiveSms(
+        HttpRequest request, IGrainFactory grains, IOptions<WebhookOptions> webhook, TimeProvider time, ILogger<WebhookLog> logger)
+    {
+        var form = request.Form;
+        if (!form.TryGetValue("MessageSid", out var sid) || string.IsNullOrWhiteSpace(sid) || sid.ToString().Length > 64
+            || !form.TryGetValue("From", out var from) || !form.TryGetValue("Body", out var body))
+        {
+            WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "missing MessageSid, From or Body");
+            return TypedResults.Problem("MessageSid, From and Body are required.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (!E164.TryNormalize(from, webhook.Value.DefaultRegion, out var phone))
+        {
+            WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "unparseable From");
+            return TypedResults.Problem("From is not a phone number.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), body.ToString(), time.GetUtcNow());
+        var conversation = grains.GetGrain<IConversationGrain>(phone);
+        try
+        {
+            if (webhook.Value.AckMode == AckMode.Durable)
+            {
+                await conversation.Accept(sms);
+            }
+            else
+            {
+                await conversation.Enqueue(sms); // one-way: completes as soon as the call is sent
+            }
+        }
+        catch (Exception ex)
+        {
+            // Twilio retries a 5xx: better than acknowledging a message we could not keep.
+            WebhookLog.HandOffFailed(logger, ex, PhoneMask.Mask(phone), sms.MessageSid);
+            return TypedResults.Problem("The message could not be accepted; please retry.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return TypedResults.Content(EmptyTwiml, "application/xml");
+    }
+
+    internal static async Task<Results<Ok, ProblemHttpResult>> ReceiveStatus(
+        HttpRequest request, [FromQuery] string? id, IGrainFactory grains, ILogger<WebhookLog> logger)
+    {
+        var form = request.Form;
+        var status = form["MessageStatus"].ToString();
+        if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(status))
+        {
+            WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "missing id or MessageStatus");
+            return TypedResults.Problem("The id query parameter and MessageStatus are required.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var errorCode = form["ErrorCode"].ToString();
+        await grains.GetGrain<IOutboundSmsGrain>(id).RecordStatus(status, errorCode.Length > 0 ? errorCode : null);
+        return TypedResults.Ok();
+    }
+}

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Api;
+
+/// <summary>Webhook log events (also the logger category of the Twilio endpoints). Never logs a number in clear.</summary>
+public sealed partial class WebhookLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Refused {Path} with {StatusCode}: {Reason}")]
+    public static partial void Refused(ILogger logger, string path, int statusCode, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Could not hand message {MessageSid} from {Phone} to its conversation")]
+    public static partial void HandOffFailed(ILogger logger, Exception exception, string phone, string messageSid);
+}

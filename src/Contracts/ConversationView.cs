@@ -1,0 +1,35 @@
+namespace Switchboard.Contracts;
+
+/// <summary>What operators see of one conversation (GET /admin/conversations/{phone}).</summary>
+[GenerateSerializer, Immutable, Alias("Switchboard.ConversationView")]
+public sealed record ConversationView(
+    string Phone,
+    bool OptedOut,
+    IReadOnlyList<PendingMessageView> Pending,
+    CurrentTurnView? CurrentTurn,
+    IReadOnlyList<TurnView> RecentTurns,
+    int DroppedMessages);
+
+[GenerateSerializer, Immutable, Alias("Switchboard.PendingMessageView")]
+public sealed record PendingMessageView(string MessageSid, string Body, DateTimeOffset ReceivedAt);
+
+[GenerateSerializer, Immutable, Alias("Switchboard.CurrentTurnView")]
+public sealed record CurrentTurnView(string MessageSid, string Step, int StepIndex, int StepAttempt, DateTimeOffset StartedAt);
+
+[GenerateSerializer, Immutable, Alias("Switchboard.TurnView")]
+public sealed record TurnView(
+    string MessageSid,
+    string Inbound,
+    string? Reply,
+    string Outcome,
+    string? OutboundId,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset CompletedAt,
+    IReadOnlyList<StepTimingView> Steps)
+{
+    /// <summary>Why the turn failed or its reply was not sent.</summary>
+    [Id(0)] public string? Error { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("Switchboard.StepTimingView")]
+public sealed record StepTimingView(string Step, double Milliseconds, int Attempts);

@@ -1,0 +1,33 @@
+using Orleans.Concurrency;
+
+namespace Switchboard.Contracts;
+
+/// <summary>
+/// One conversation per sender, keyed by the sender's E.164 number. Messages go into a durable inbox and are
+/// answered one turn at a time, in arrival order, each <see cref="InboundSms.MessageSid"/> once.
+/// </summary>
+[Alias("Switchboard.IConversationGrain")]
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>Fire-and-forget hand-off (Webhook:AckMode=OneWay): the caller learns nothing about the outcome.</summary>
+    [OneWay, Alias("Enqueue")]
+    Task Enqueue(InboundSms sms);
+
+    /// <summary>Returns once the message is persisted in the inbox (Webhook:AckMode=Durable).</summary>
+    [Alias("Accept")]
+    Task<AcceptOutcome> Accept(InboundSms sms);
+
+    [Alias("GetView")]
+    Task<ConversationView> GetView();
+}
+
+[GenerateSerializer, Alias("Switchboard.AcceptOutcome")]
+public enum AcceptOutcome
+{
+    Queued = 0,
+    Duplicate = 1,
+    Dropped = 2,
+    OptedOut = 3,
+    OptedIn = 4,
+    IgnoredWhileOptedOut = 5,
+}

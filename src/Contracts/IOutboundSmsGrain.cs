@@ -1,0 +1,69 @@
+namespace Switchboard.Contracts;
+
+/// <summary>
+/// One outbound SMS, keyed by a deterministic id (see <see cref="OutboundId"/>), so asking twice to send the same
+/// reply lands on the same grain and sends once. Persists the intent before calling Twilio and retries with backoff.
+/// </summary>
+[Alias("Switchboard.IOutboundSmsGrain")]
+public interface IOutboundSmsGrain : IGrainWithStringKey
+{
+    /// <summary>Persists the message and schedules the first attempt; returns before Twilio is called.</summary>
+    [Alias("Send")]
+    Task Send(OutboundSms message);
+
+    /// <summary>Twilio's status callback (queued, sent, delivered, undelivered, failed).</summary>
+    [Alias("RecordStatus")]
+    Task RecordStatus(string twilioStatus, string? errorCode);
+
+    [Alias("GetView")]
+    Task<OutboundView?> GetView();
+}
+
+[GenerateSerializer, Immutable, Alias("Switchboard.OutboundSms")]
+public sealed record OutboundSms(string To, string Body, string Purpose);
+
+[GenerateSerializer, Alias("Switchboard.DeliveryStatus")]
+public enum DeliveryStatus
+{
+    /// <summary>Persisted, not yet accepted by Twilio (first attempt due, or retrying).</summary>
+    Pending = 0,
+    /// <summary>Twilio accepted it (we hold its SID); later callbacks refine this.</summary>
+    Accepted = 1,
+    Sent = 2,
+    Delivered = 3,
+    /// <summary>Twilio reported undelivered/failed after accepting.</summary>
+    Undelivered = 4,
+    /// <summary>Twilio refused it with a permanent error (e.g. 21211, 21610): not retried.</summary>
+    Rejected = 5,
+    /// <summary>Retryable errors until the attempt limit: given up.</summary>
+    GaveUp = 6,
+    /// <summary>Not sent because the recipient opted out.</summary>
+    Suppressed = 7,
+}
+
+/// <summary>What operators see of one outbound message (GET /admin/outbound/{id}).</summary>
+[GenerateSerializer, Immutable, Alias("Switchboard.OutboundView")]
+public sealed record OutboundView(
+    string Id,
+    string To,
+    string Body,
+    string Purpose,
+    DeliveryStatus Status,
+    string? TwilioSid,
+    string? TwilioStatus,
+    string? ErrorCode,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? NextAttemptAt,
+    bool PossibleDuplicate,
+    IReadOnlyList<AttemptView> Attempts);
+
+[GenerateSerializer, Immutable, Alias("Switchboard.AttemptView")]
+public sealed record AttemptView(DateTimeOffset At, string Outcome, int? HttpStatus, string? ErrorCode, string? Error);
+
+/// <summary>Deterministic outbound ids: the same reply always maps to the same grain.</summary>
+public static class OutboundId
+{
+    public static string ForReply(string phone, string inboundMessageSid) => $"{phone}/{inboundMessageSid}/reply";
+
+    public static string For(string phone, string inboundMessageSid, string purpose) => $"{phone}/{inboundMessageSid}/{purpose}";
+}

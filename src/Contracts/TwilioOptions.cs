@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchboard.Contracts;
+
+/// <summary>Configuration section "Twilio": REST credentials, sender, and the public URLs Twilio calls.</summary>
+public sealed class TwilioOptions
+{
+    public const string Section = "Twilio";
+    public const string DefaultApiBaseUrl = "https://api.twilio.com";
+
+    public string? AccountSid { get; set; }
+
+    /// <summary>Signs REST calls and validates X-Twilio-Signature on every webhook. A secret: never logged.</summary>
+    [Required(ErrorMessage = "Twilio:AuthToken is required: it validates every webhook (set Twilio__AuthToken).")]
+    public string AuthToken { get; set; } = "";
+
+    /// <summary>Sender of replies; or set <see cref="MessagingServiceSid"/>.</summary>
+    public string? FromNumber { get; set; }
+
+    public string? MessagingServiceSid { get; set; }
+
+    /// <summary>Base URL of the REST API; a local Twilio-compatible server in tests and load tests.</summary>
+    [Url]
+    public string? ApiBaseUrl { get; set; }
+
+    /// <summary>Public base URL Twilio calls, for signatures behind proxies; default: the request's own URL.</summary>
+    [Url]
+    public string? WebhookBaseUrl { get; set; }
+
+    [Url]
+    public string? StatusCallbackUrl { get; set; }
+
+    /// <summary>false: replies go to the dev outbox instead of the REST API. Unset: on, except in Development without an ApiBaseUrl.</summary>
+    public bool? Enabled { get; set; }
+
+    public string EffectiveApiBaseUrl => ApiBaseUrl ?? DefaultApiBaseUrl;
+
+    public string? EffectiveStatusCallbackUrl =>
+        StatusCallbackUrl ?? (WebhookBaseUrl is null ? null : $"{WebhookBaseUrl.TrimEnd('/')}/twilio/status");
+
+    public bool IsEnabled(bool isDevelopment) => Enabled ?? (!isDevelopment || ApiBaseUrl is not null);
+}

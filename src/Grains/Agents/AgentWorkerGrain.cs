@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Switchboard.Grains.Conversations;
+
+namespace Switchboard.Grains.Agents;
+
+/// <summary>
+/// Stateless and reentrant: any number of steps run at once on every silo, each a plain async call.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class AgentWorkerGrain(AgentPipeline pipeline, IOptions<AgentOptions> options, TimeProvider time, ILogger<AgentWorkerGrain> logger)
+    : Grain, IAgentWorkerGrain
+{
+    public async Task RunStep(StepRequest request)
+    {
+        var context = request.Context;
+        var step = pipeline[request.StepIndex];
+        var started = Stopwatch.GetTimestamp();
+        TurnContext? result = null;
+        string? error = null;
+        try
+        {
+            if (options.Value.StepDelayMs > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(options.Value.StepDelayMs), time);
+            }
+
+            result = await step.RunAsync(context, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Operators see the type and message in the turn record; the sender only ever sees an apology.
+            error = $"{ex.GetType().Name}: {ex.Message}";
+            AgentLog.StepFailed(logger, ex, step.Name, context.MessageSid);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var conversation = GrainFactory.GetGrain<IConversationTurnGrain>(context.Phone);
+        await conversation.CompleteStep(new StepCompletion(context.MessageSid, request.StepIndex, result, error, elapsed));
+    }
+}

@@ -1,0 +1,21 @@
+using Orleans.Concurrency;
+
+namespace Switchboard.Grains.Agents;
+
+/// <summary>
+/// Runs one agent step away from the conversation grain, so the conversation keeps accepting messages while a
+/// slow step (an LLM call, 3-20 s) is under way. The worker calls the conversation back with the result.
+/// </summary>
+[Alias("Switchboard.IAgentWorkerGrain")]
+public interface IAgentWorkerGrain : IGrainWithIntegerKey
+{
+    [OneWay, Alias("RunStep")]
+    Task RunStep(StepRequest request);
+}
+
+[GenerateSerializer, Immutable, Alias("Switchboard.StepRequest")]
+public sealed record StepRequest(int StepIndex, TurnContext Context);
+
+/// <summary>A finished step: the updated context, or the error that stopped it.</summary>
+[GenerateSerializer, Immutable, Alias("Switchboard.StepCompletion")]
+public sealed record StepCompletion(string MessageSid, int StepIndex, TurnContext? Result, string? Error, double ElapsedMs);

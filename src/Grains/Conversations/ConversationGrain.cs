@@ -1,0 +1,371 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
+using Switchboard.Grains.Agents;
+using Switchboard.Grains.Telemetry;
+
+namespace Switchboard.Grains.Conversations;
+
+/// <summary>
+/// One sender's conversation: a durable inbox answered one turn at a time. The grain is a small state machine: it
+/// hands each step to an <see cref="IAgentWorkerGrain"/> and persists the step's result when called back, so it is
+/// never busy for longer than a storage write, and a turn interrupted by a crash resumes at its last finished step.
+/// Not reentrant: every state change is one grain turn, so writes never interleave.
+/// </summary>
+public sealed class ConversationGrain(
+    [PersistentState("conversation", StorageNames.State)] IPersistentState<ConversationState> state,
+    AgentPipeline pipeline,
+    IOptions<ConversationOptions> options,
+    IOptions<AgentOptions> agentOptions,
+    TimeProvider time,
+    ILogger<ConversationGrain> logger)
+    : Grain, IConversationGrain, IConversationTurnGrain, IRemindable
+{
+    public const string ApologyReply = "Sorry, I couldn't finish that request. Please try again in a few minutes.";
+    public const string OverflowReply = "You're texting faster than I can answer. I'll answer your earlier messages first; please resend anything newer later.";
+    private const string WakeUpReminder = "conversation-wakeup";
+
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private bool _reminderHeld;
+    private IGrainTimer? _stepTimer;
+
+    private ConversationState State => state.State;
+    private string Phone => this.GetPrimaryKeyString();
+    private bool HasPendingWork => State.Turn is not null || State.Inbox.Count > 0;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _seen.UnionWith(State.RecentMessageSids);
+        _reminderHeld = HasPendingWork;
+        if (State.Turn is not null)
+        {
+            ConversationLog.TurnResumed(logger, PhoneMask.Mask(Phone), State.Turn.Context.MessageSid, State.Turn.StepIndex);
+            DispatchCurrentStep();
+        }
+        else if (State.Inbox.Count > 0)
+        {
+            BeginNextTurn();
+            await state.WriteOrReloadAsync(this);
+            DispatchCurrentStep();
+        }
+    }
+
+    public Task Enqueue(InboundSms sms) => Receive(sms);
+
+    public Task<AcceptOutcome> Accept(InboundSms sms) => Receive(sms);
+
+    private async Task<AcceptOutcome> Receive(InboundSms sms)
+    {
+        if (_seen.Contains(sms.MessageSid))
+        {
+            SwitchboardMetrics.DuplicateMessages.Add(1);
+            ConversationLog.Duplicate(logger, PhoneMask.Mask(Phone), sms.MessageSid);
+            return AcceptOutcome.Duplicate;
+        }
+
+        var (outcome, notifyOverflow) = Classify(sms);
+        var startTurn = State.Turn is null && State.Inbox.Count > 0;
+        if (startTurn)
+        {
+            BeginNextTurn();
+        }
+
+        // The wake-up reminder is registered before the message is persisted: if storage fails, nothing was
+        // accepted, the webhook answers 5xx (Durable mode) and Twilio delivers again.
+        await HoldReminderAsync();
+        Remember(sms.MessageSid);
+        await state.WriteOrReloadAsync(this);
+        if (notifyOverflow)
+        {
+            await SendAsync(OutboundId.For(Phone, sms.MessageSid, "overflow"), OverflowReply, "overflow");
+        }
+
+        if (startTurn)
+        {
+            DispatchCurrentStep();
+        }
+
+        return outcome;
+    }
+
+    private (AcceptOutcome Outcome, bool NotifyOverflow) Classify(InboundSms sms)
+    {
+        if (OptOutKeywords.IsOptOut(sms.Body))
+        {
+            State.OptedOut = true;
+            Record(sms, TurnOutcome.OptedOut);
+            return (AcceptOutcome.OptedOut, false);
+        }
+
+        if (OptOutKeywords.IsOptIn(sms.Body))
+        {
+            State.OptedOut = false;
+            Record(sms, TurnOutcome.OptedIn);
+            return (AcceptOutcome.OptedIn, false);
+        }
+
+        if (State.OptedOut)
+        {
+            Record(sms, TurnOutcome.IgnoredWhileOptedOut);
+            return (AcceptOutcome.IgnoredWhileOptedOut, false);
+        }
+
+        if (State.Inbox.Count >= options.Value.MaxPendingMessages)
+        {
+            State.DroppedMessages++;
+            SwitchboardMetrics.DroppedMessages.Add(1);
+            ConversationLog.InboxFull(logger, PhoneMask.Mask(Phone), sms.MessageSid, State.Inbox.Count);
+            Record(sms, TurnOutcome.Dropped);
+            var notify = !State.OverflowNotified;
+            State.OverflowNotified = true;
+            return (AcceptOutcome.Dropped, notify);
+        }
+
+        State.Inbox.Add(sms);
+        return (AcceptOutcome.Queued, false);
+    }
+
+    public async Task CompleteStep(StepCompletion completion)
+    {
+        var turn = State.Turn;
+        if (turn is null || turn.Context.MessageSid != completion.MessageSid || turn.StepIndex != completion.StepIndex)
+        {
+            // A late answer to a step that was re-dispatched and has already finished: steps are idempotent, drop it.
+            return;
+        }
+
+        if (completion.Result is null)
+        {
+            await StepFailedAsync(completion.Error ?? "the step returned nothing");
+            return;
+        }
+
+        CancelStepTimer();
+        turn.Timings.Add(new StepTiming(pipeline[turn.StepIndex].Name, completion.ElapsedMs, turn.StepAttempt));
+        turn.Context = completion.Result;
+        turn.StepIndex++;
+        turn.StepAttempt = 0;
+        await state.WriteOrReloadAsync(this);
+        if (turn.StepIndex < pipeline.Count)
+        {
+            DispatchCurrentStep();
+        }
+        else
+        {
+            await FinishTurnAsync(TurnOutcome.Answered, turn.Context.Reply, error: null);
+        }
+    }
+
+    private async Task StepFailedAsync(string error)
+    {
+        var turn = State.Turn!;
+        CancelStepTimer();
+        var step = pipeline[turn.StepIndex].Name;
+        if (turn.StepAttempt < options.Value.StepMaxAttempts)
+        {
+            var backoff = options.Value.StepRetryBackoff * Math.Pow(2, turn.StepAttempt - 1);
+            ConversationLog.StepRetry(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, step, turn.StepAttempt, backoff, error);
+            ArmStepTimer(backoff, turn, _ =>
+            {
+                DispatchCurrentStep();
+                return Task.CompletedTask;
+            });
+            return;
+        }
+
+        ConversationLog.TurnFailed(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, step, error);
+        await FinishTurnAsync(TurnOutcome.Failed, ApologyReply, $"{step}: {error}");
+    }
+
+    private async Task FinishTurnAsync(TurnOutcome outcome, string? reply, string? error)
+    {
+        var turn = State.Turn!;
+        var sms = State.Inbox[0];
+        string? outboundId = null;
+        if (string.IsNullOrWhiteSpace(reply))
+        {
+            error ??= "no reply was produced";
+        }
+        else if (State.OptedOut)
+        {
+            error ??= "reply not sent: the sender opted out";
+        }
+        else
+        {
+            // Sent before the turn is marked done: a crash in between repeats the send, which the outbound
+            // grain (keyed by this turn's MessageSid) ignores.
+            outboundId = OutboundId.ForReply(Phone, sms.MessageSid);
+            await SendAsync(outboundId, reply, "reply");
+        }
+
+        var completedAt = time.GetUtcNow();
+        State.History.Add(new TurnRecord(sms.MessageSid, sms.Body, reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings) { Error = error });
+        TrimHistory();
+        State.Inbox.RemoveAt(0);
+        State.Turn = null;
+        (outcome == TurnOutcome.Answered ? SwitchboardMetrics.TurnsAnswered : SwitchboardMetrics.TurnsFailed).Add(1);
+        SwitchboardMetrics.TurnDuration.Record((completedAt - turn.StartedAt).TotalMilliseconds);
+
+        var next = State.Inbox.Count > 0;
+        if (next)
+        {
+            BeginNextTurn();
+        }
+        else
+        {
+            State.OverflowNotified = false;
+        }
+
+        await state.WriteOrReloadAsync(this);
+        if (next)
+        {
+            DispatchCurrentStep();
+        }
+        else
+        {
+            await ReleaseReminderAsync();
+        }
+    }
+
+    private Task SendAsync(string outboundId, string body, string purpose) =>
+        GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose));
+
+    private void BeginNextTurn()
+    {
+        var sms = State.Inbox[0];
+        State.Turn = new ActiveTurn
+        {
+            Context = new TurnContext(Phone, sms.MessageSid, sms.Body, sms.ReceivedAt),
+            StartedAt = time.GetUtcNow(),
+        };
+    }
+
+    private void DispatchCurrentStep()
+    {
+        var turn = State.Turn!;
+        turn.StepAttempt++;
+        var worker = GrainFactory.GetGrain<IAgentWorkerGrain>(0);
+        worker.RunStep(new StepRequest(turn.StepIndex, turn.Context)).Ignore();
+
+        // The worker's answer can be lost (its silo died, the message was dropped): ask again after a while.
+        var timeout = options.Value.StepTimeout + TimeSpan.FromMilliseconds(agentOptions.Value.StepDelayMs);
+        ArmStepTimer(timeout, turn, _ => StepFailedAsync("no answer from the agent worker"));
+    }
+
+    private void ArmStepTimer(TimeSpan dueTime, ActiveTurn turn, Func<ActiveTurn, Task> action)
+    {
+        CancelStepTimer();
+        var (sid, stepIndex, attempt) = (turn.Context.MessageSid, turn.StepIndex, turn.StepAttempt);
+        _stepTimer = this.RegisterGrainTimer(
+            _ =>
+            {
+                var current = State.Turn;
+                return current is not null && current.Context.MessageSid == sid && current.StepIndex == stepIndex && current.StepAttempt == attempt
+                    ? action(current)
+                    : Task.CompletedTask;
+            },
+            new GrainTimerCreationOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private void CancelStepTimer()
+    {
+        _stepTimer?.Dispose();
+        _stepTimer = null;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already resumed any pending turn (OnActivateAsync); the tick only has to clean up.
+        if (!HasPendingWork)
+        {
+            _reminderHeld = true;
+            await ReleaseReminderAsync();
+        }
+    }
+
+    private async Task HoldReminderAsync()
+    {
+        if (_reminderHeld || !HasPendingWork)
+        {
+            return;
+        }
+
+        var period = options.Value.ReminderPeriod;
+        await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
+        _reminderHeld = true;
+    }
+
+    private async Task ReleaseReminderAsync()
+    {
+        if (!_reminderHeld)
+        {
+            return;
+        }
+
+        var reminder = await this.GetReminder(WakeUpReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminderHeld = false;
+    }
+
+    private void Remember(string messageSid)
+    {
+        _seen.Add(messageSid);
+        State.RecentMessageSids.Add(messageSid);
+        var excess = State.RecentMessageSids.Count - options.Value.DedupeHorizon;
+        if (excess > 0)
+        {
+            _seen.ExceptWith(State.RecentMessageSids.Take(excess));
+            State.RecentMessageSids.RemoveRange(0, excess);
+        }
+    }
+
+    private void Record(InboundSms sms, TurnOutcome outcome)
+    {
+        State.History.Add(new TurnRecord(sms.MessageSid, sms.Body, null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []));
+        TrimHistory();
+    }
+
+    private void TrimHistory()
+    {
+        var excess = State.History.Count - options.Value.HistoryLength;
+        if (excess > 0)
+        {
+            State.History.RemoveRange(0, excess);
+        }
+    }
+
+    public Task<ConversationView> GetView()
+    {
+        var turn = State.Turn;
+        var current = turn is null
+            ? null
+            : new CurrentTurnView(
+                turn.Context.MessageSid,
+                turn.StepIndex < pipeline.Count ? pipeline[turn.StepIndex].Name : "finishing",
+                turn.StepIndex,
+                turn.StepAttempt,
+                turn.StartedAt);
+        var view = new ConversationView(
+            Phone,
+            State.OptedOut,
+            [.. State.Inbox.Select(m => new PendingMessageView(m.MessageSid, m.Body, m.ReceivedAt))],
+            current,
+            [.. State.History.Select(ToView)],
+            State.DroppedMessages);
+        return Task.FromResult(view);
+    }
+
+    private static TurnView ToView(TurnRecord r) => new(
+        r.MessageSid,
+        r.Inbound,
+        r.Reply,
+        r.Outcome.ToString(),
+        r.OutboundId,
+        r.ReceivedAt,
+        r.CompletedAt,
+        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts))]) { Error = r.Error };
+}

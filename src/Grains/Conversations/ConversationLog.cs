@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Grains.Conversations;
+
+/// <summary>Conversation log events. Phone numbers are passed masked.</summary>
+internal static partial class ConversationLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Duplicate message {MessageSid} from {Phone} ignored")]
+    public static partial void Duplicate(ILogger logger, string phone, string messageSid);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Inbox of {Phone} full ({Pending} pending): message {MessageSid} dropped")]
+    public static partial void InboxFull(ILogger logger, string phone, string messageSid, int pending);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Resuming turn {MessageSid} of {Phone} at step {StepIndex}")]
+    public static partial void TurnResumed(ILogger logger, string phone, string messageSid, int stepIndex);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Step {Step} of turn {MessageSid} ({Phone}) failed on attempt {Attempt}, retrying in {Backoff}: {Error}")]
+    public static partial void StepRetry(ILogger logger, string phone, string messageSid, string step, int attempt, TimeSpan backoff, string error);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Turn {MessageSid} of {Phone} failed at step {Step}: {Error}")]
+    public static partial void TurnFailed(ILogger logger, string phone, string messageSid, string step, string error);
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchboard.Grains.Conversations;
+
+/// <summary>Configuration section "Conversation": bounds and failure policy of conversations.</summary>
+public sealed class ConversationOptions
+{
+    public const string Section = "Conversation";
+
+    /// <summary>Messages waiting behind the current turn; beyond this they are acknowledged but dropped (and counted).</summary>
+    [Range(1, 1000)]
+    public int MaxPendingMessages { get; set; } = 50;
+
+    /// <summary>How many recent MessageSids are remembered to drop Twilio's redeliveries (per sender).</summary>
+    [Range(10, 10_000)]
+    public int DedupeHorizon { get; set; } = 500;
+
+    /// <summary>Finished turns kept for operators.</summary>
+    [Range(1, 200)]
+    public int HistoryLength { get; set; } = 20;
+
+    /// <summary>Attempts per step before the turn fails with an apology.</summary>
+    [Range(1, 20)]
+    public int StepMaxAttempts { get; set; } = 3;
+
+    /// <summary>Wait before the first retry of a failed step; doubles with each attempt.</summary>
+    public TimeSpan StepRetryBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A step with no answer after this long (plus Agents:StepDelayMs) is dispatched again.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Period of the reminder that wakes a conversation with pending work after a crash (1 minute minimum in production).</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,72 @@
+using Switchboard.Contracts;
+using Switchboard.Grains.Agents;
+
+namespace Switchboard.Grains.Conversations;
+
+/// <summary>The persisted state of one conversation. Bounded: inbox, dedupe record and history all have limits.</summary>
+[GenerateSerializer, Alias("Switchboard.ConversationState")]
+public sealed class ConversationState
+{
+    /// <summary>Accepted messages not yet answered, oldest first; the first is the current turn's when <see cref="Turn"/> is set.</summary>
+    [Id(0)] public List<InboundSms> Inbox { get; set; } = [];
+
+    [Id(1)] public ActiveTurn? Turn { get; set; }
+
+    /// <summary>MessageSids seen lately, oldest first, to drop redeliveries.</summary>
+    [Id(2)] public List<string> RecentMessageSids { get; set; } = [];
+
+    [Id(3)] public List<TurnRecord> History { get; set; } = [];
+
+    [Id(4)] public bool OptedOut { get; set; }
+
+    [Id(5)] public int DroppedMessages { get; set; }
+
+    /// <summary>The sender was told the inbox is full; reset once it drains, so they are told once per episode.</summary>
+    [Id(6)] public bool OverflowNotified { get; set; }
+}
+
+/// <summary>The turn in progress: its context as of the last finished step.</summary>
+[GenerateSerializer, Alias("Switchboard.ActiveTurn")]
+public sealed class ActiveTurn
+{
+    [Id(0)] public required TurnContext Context { get; set; }
+
+    /// <summary>Index of the next step to run; equals the step count once all have run.</summary>
+    [Id(1)] public int StepIndex { get; set; }
+
+    /// <summary>Attempts of the current step so far (0 before the first dispatch).</summary>
+    [Id(2)] public int StepAttempt { get; set; }
+
+    [Id(3)] public DateTimeOffset StartedAt { get; set; }
+
+    [Id(4)] public List<StepTiming> Timings { get; set; } = [];
+}
+
+[GenerateSerializer, Immutable, Alias("Switchboard.StepTiming")]
+public sealed record StepTiming(string Step, double Milliseconds, int Attempts);
+
+/// <summary>A finished turn as operators see it.</summary>
+[GenerateSerializer, Immutable, Alias("Switchboard.TurnRecord")]
+public sealed record TurnRecord(
+    string MessageSid,
+    string Inbound,
+    string? Reply,
+    TurnOutcome Outcome,
+    string? OutboundId,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset CompletedAt,
+    IReadOnlyList<StepTiming> Steps)
+{
+    [Id(0)] public string? Error { get; init; }
+}
+
+[GenerateSerializer, Alias("Switchboard.TurnOutcome")]
+public enum TurnOutcome
+{
+    Answered = 0,
+    Failed = 1,
+    OptedOut = 2,
+    OptedIn = 3,
+    Dropped = 4,
+    IgnoredWhileOptedOut = 5,
+}

@@ -1,0 +1,196 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
+using Switchboard.Grains.Telemetry;
+
+namespace Switchboard.Grains.Outbound;
+
+/// <summary>
+/// One outbound SMS. The intent is persisted before Twilio is called, attempts run on a grain timer with
+/// exponential backoff, and a reminder, held while the message is pending, resumes the retries after a restart.
+/// Once Twilio's acceptance is recorded the message is never sent again. The one window for a duplicate is a crash
+/// between Twilio's answer and our write of it: the next attempt is then flagged <see cref="OutboundState.PossibleDuplicate"/>.
+/// </summary>
+public sealed class OutboundSmsGrain(
+    [PersistentState("outbound", StorageNames.State)] IPersistentState<OutboundState> state,
+    ISmsSender sender,
+    IOptions<OutboundOptions> options,
+    TimeProvider time,
+    ILogger<OutboundSmsGrain> logger)
+    : Grain, IOutboundSmsGrain, IRemindable
+{
+    private const string RetryReminder = "outbound-retry";
+
+    private IGrainTimer? _attemptTimer;
+
+    private OutboundState State => state.State;
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task Send(OutboundSms message)
+    {
+        if (State.Message is not null)
+        {
+            return; // Already asked: the same id always means the same message.
+        }
+
+        var period = options.Value.ReminderPeriod;
+        await this.RegisterOrUpdateReminder(RetryReminder, period, period);
+        State.Message = message;
+        State.Status = DeliveryStatus.Pending;
+        State.CreatedAt = time.GetUtcNow();
+        State.NextAttemptAt = State.CreatedAt;
+        await state.WriteOrReloadAsync(this);
+        ScheduleAttempt(TimeSpan.Zero);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (State.Status != DeliveryStatus.Pending)
+        {
+            await ReleaseReminderAsync();
+        }
+        else if (_attemptTimer is null)
+        {
+            // Woken after a restart (or the timer was lost with an earlier activation).
+            ScheduleAttempt(Delay(State.NextAttemptAt));
+        }
+    }
+
+    private void ScheduleAttempt(TimeSpan dueTime)
+    {
+        _attemptTimer?.Dispose();
+        _attemptTimer = this.RegisterGrainTimer(
+            _ => AttemptAsync(),
+            new GrainTimerCreationOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private async Task AttemptAsync()
+    {
+        _attemptTimer?.Dispose();
+        _attemptTimer = null;
+        if (State.Status != DeliveryStatus.Pending || State.Message is not { } message)
+        {
+            return;
+        }
+
+        if (State.AttemptInFlight)
+        {
+            State.PossibleDuplicate = true;
+            OutboundLog.PossibleDuplicate(logger, Id);
+        }
+
+        // Recorded before the call: if we crash during it, the next activation knows a duplicate is possible.
+        State.AttemptInFlight = true;
+        await state.WriteOrReloadAsync(this);
+
+        SendResult result;
+        using (var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time))
+        {
+            result = await sender.SendAsync(Id, message, timeout.Token);
+        }
+
+        var now = time.GetUtcNow();
+        State.AttemptInFlight = false;
+        State.Attempts.Add(new OutboundAttempt(now, result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, result.Error));
+        var attempt = State.Attempts.Count;
+        switch (result.Outcome)
+        {
+            case SendOutcome.Accepted:
+                State.Status = DeliveryStatus.Accepted;
+                State.TwilioSid = result.Sid;
+                State.NextAttemptAt = null;
+                SwitchboardMetrics.OutboundAccepted.Add(1);
+                OutboundLog.Accepted(logger, Id, result.Sid!, attempt);
+                break;
+            case SendOutcome.Retryable when attempt < options.Value.MaxAttempts:
+                State.NextAttemptAt = now + Backoff(attempt);
+                SwitchboardMetrics.OutboundRetries.Add(1);
+                OutboundLog.Retrying(logger, Id, attempt, result.HttpStatus, result.ErrorCode, State.NextAttemptAt.Value, result.Error);
+                break;
+            default:
+                State.Status = result.Outcome == SendOutcome.Permanent ? DeliveryStatus.Rejected : DeliveryStatus.GaveUp;
+                State.ErrorCode = result.ErrorCode;
+                State.NextAttemptAt = null;
+                SwitchboardMetrics.OutboundFailed.Add(1);
+                OutboundLog.Failed(logger, Id, PhoneMask.Mask(message.To), State.Status.ToString(), result.HttpStatus, result.ErrorCode, result.Error);
+                break;
+        }
+
+        await state.WriteOrReloadAsync(this);
+        if (State.Status == DeliveryStatus.Pending)
+        {
+            ScheduleAttempt(Delay(State.NextAttemptAt));
+        }
+        else
+        {
+            await ReleaseReminderAsync();
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var o = options.Value;
+        var exponential = o.InitialBackoff * Math.Pow(2, attempt - 1);
+        var capped = exponential < o.MaxBackoff ? exponential : o.MaxBackoff;
+        return capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    }
+
+    private TimeSpan Delay(DateTimeOffset? at)
+    {
+        var delay = (at ?? time.GetUtcNow()) - time.GetUtcNow();
+        return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+    }
+
+    private async Task ReleaseReminderAsync()
+    {
+        if (await this.GetReminder(RetryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    public async Task RecordStatus(string twilioStatus, string? errorCode)
+    {
+        if (State.Message is null)
+        {
+            return;
+        }
+
+        var reported = twilioStatus.ToLowerInvariant() switch
+        {
+            "sent" => DeliveryStatus.Sent,
+            "delivered" => DeliveryStatus.Delivered,
+            "undelivered" or "failed" => DeliveryStatus.Undelivered,
+            _ => DeliveryStatus.Accepted, // queued, accepted, sending
+        };
+
+        // Callbacks can arrive out of order: never move back (delivered, then a late "sent").
+        if (Rank(reported) >= Rank(State.Status))
+        {
+            State.Status = reported;
+            State.TwilioStatus = twilioStatus;
+            State.ErrorCode = errorCode ?? State.ErrorCode;
+            await state.WriteOrReloadAsync(this);
+        }
+    }
+
+    private static int Rank(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Pending => 0,
+        DeliveryStatus.Accepted => 1,
+        DeliveryStatus.Sent => 2,
+        _ => 3,
+    };
+
+    public Task<OutboundView?> GetView()
+    {
+        if (State.Message is not { } m)
+        {
+            return Task.FromResult<OutboundView?>(null);
+        }
+
+        return Task.FromResult<OutboundView?>(new OutboundView(
+            Id, m.To, m.Body, m.Purpose, State.Status, State.TwilioSid, State.TwilioStatus, State.ErrorCode, State.CreatedAt, State.NextAttemptAt,
+            State.PossibleDuplicate, [.. State.Attempts.Select(a => new AttemptView(a.At, a.Outcome, a.HttpStatus, a.ErrorCode, a.Error))]));
+    }
+}

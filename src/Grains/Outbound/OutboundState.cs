@@ -1,0 +1,33 @@
+using Switchboard.Contracts;
+
+namespace Switchboard.Grains.Outbound;
+
+[GenerateSerializer, Alias("Switchboard.OutboundState")]
+public sealed class OutboundState
+{
+    /// <summary>Null until <see cref="IOutboundSmsGrain.Send"/> is called: an empty grain.</summary>
+    [Id(0)] public OutboundSms? Message { get; set; }
+
+    [Id(1)] public DeliveryStatus Status { get; set; }
+
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(3)] public DateTimeOffset? NextAttemptAt { get; set; }
+
+    [Id(4)] public List<OutboundAttempt> Attempts { get; set; } = [];
+
+    [Id(5)] public string? TwilioSid { get; set; }
+
+    [Id(6)] public string? TwilioStatus { get; set; }
+
+    [Id(7)] public string? ErrorCode { get; set; }
+
+    /// <summary>An attempt was started and its result never recorded (a crash during the REST call).</summary>
+    [Id(8)] public bool AttemptInFlight { get; set; }
+
+    /// <summary>Set when an attempt follows an in-flight one: Twilio may have accepted both.</summary>
+    [Id(9)] public bool PossibleDuplicate { get; set; }
+}
+
+[GenerateSerializer, Immutable, Alias("Switchboard.OutboundAttempt")]
+public sealed record OutboundAttempt(DateTimeOffset At, string Outcome, int? HttpStatus, string? ErrorCode, string? Error);

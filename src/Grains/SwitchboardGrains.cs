@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.Contracts;
+using Switchboard.Grains.Agents;
+using Switchboard.Grains.Conversations;
+using Switchboard.Grains.Outbound;
+
+namespace Switchboard.Grains;
+
+/// <summary>Registers what the grains need in a silo's container: options, agent steps, the SMS sender.</summary>
+public static class SwitchboardGrains
+{
+    public static IServiceCollection AddSwitchboardGrains(this IServiceCollection services, IConfiguration configuration, bool isDevelopment)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<PlannerStep>();
+        services.AddSingleton<TimesheetStep>();
+        services.AddSingleton<ComposerStep>();
+        services.AddSingleton<BrandingStep>();
+        services.AddSingleton<QualityStep>();
+        services.AddSingleton<AgentPipeline>();
+
+        services.AddSingleton<DevOutbox>();
+        services.AddTransient<TwilioApiBaseUrlHandler>();
+        services.AddHttpClient(TwilioSmsSender.HttpClientName).AddHttpMessageHandler<TwilioApiBaseUrlHandler>();
+        var twilio = configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new TwilioOptions();
+        if (twilio.IsEnabled(isDevelopment))
+        {
+            services.AddOptions<TwilioOptions>().Validate(
+                o => o.AccountSid is { Length: > 0 } && (o.FromNumber is { Length: > 0 } || o.MessagingServiceSid is { Length: > 0 }),
+                "Twilio is enabled: set Twilio:AccountSid and Twilio:FromNumber or Twilio:MessagingServiceSid (or Twilio:Enabled=false for the dev outbox).");
+            services.AddSingleton<ISmsSender, TwilioSmsSender>();
+        }
+        else
+        {
+            services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<DevOutbox>());
+        }
+
+        return services;
+    }
+}

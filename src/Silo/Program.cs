@@ -1,0 +1,18 @@
+using Orleans.Dashboard;
+using Switchboard.Api;
+using Switchboard.Grains;
+using Switchboard.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseSwitchboardSilo();
+builder.Services.AddSwitchboardGrains(builder.Configuration, builder.Environment.IsDevelopment());
+builder.Services.AddSwitchboardApi(builder.Configuration);
+
+var app = builder.Build();
+app.UseForwardedHeaders();
+app.MapSwitchboardApi();
+app.MapOrleansDashboard(routePrefix: "/dashboard");
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,50 @@
+using Azure.Data.Tables;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Switchboard.Contracts;
+using Switchboard.Grains.Conversations;
+using Switchboard.Grains.Outbound;
+
+namespace Switchboard.Silo;
+
+/// <summary>The silo: Azure Storage for grain state and reminders, localhost clustering, the dashboard.</summary>
+public static class SiloHosting
+{
+    public const string StorageConnectionName = "AzureStorage";
+
+    public static WebApplicationBuilder UseSwitchboardSilo(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var storage = configuration.GetConnectionString(StorageConnectionName);
+        if (string.IsNullOrWhiteSpace(storage))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:AzureStorage is not set (environment: ConnectionStrings__AzureStorage). ./run.sh starts Azurite and sets it.");
+        }
+
+        builder.UseOrleans(orleans =>
+        {
+            orleans.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = silo.ClusterId;
+                o.ServiceId = silo.ServiceId;
+            });
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+            orleans.AddAzureTableGrainStorage(StorageNames.State, o => o.TableServiceClient = new TableServiceClient(storage));
+            orleans.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(storage));
+            orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = MinimumReminderPeriod(configuration));
+            orleans.AddDashboard();
+        });
+        return builder;
+    }
+
+    /// <summary>Orleans refuses reminders shorter than a minute unless told otherwise; tests and demos tick faster.</summary>
+    private static TimeSpan MinimumReminderPeriod(IConfiguration configuration)
+    {
+        var conversation = configuration.GetSection(ConversationOptions.Section).Get<ConversationOptions>() ?? new ConversationOptions();
+        var outbound = configuration.GetSection(OutboundOptions.Section).Get<OutboundOptions>() ?? new OutboundOptions();
+        var shortest = conversation.ReminderPeriod < outbound.ReminderPeriod ? conversation.ReminderPeriod : outbound.ReminderPeriod;
+        return shortest < TimeSpan.FromMinutes(1) ? shortest : TimeSpan.FromMinutes(1);
+    }
+}
