@@ -12,7 +12,7 @@ public sealed class ComposerStep : IAgentStep
     {
         var draft = context.Plan?.Intent is null or Intent.Help
             ? UsageText
-            : $"Got it ({context.Outcome?.Summary}).";
+            : $"Got it ({context.Outcome?.Kind.ToString().ToLowerInvariant()}).";
         return Task.FromResult(context with { Draft = draft });
     }
 }

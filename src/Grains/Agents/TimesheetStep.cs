@@ -8,7 +8,15 @@ public sealed class TimesheetStep : IAgentStep
     public Task<TurnContext> RunAsync(TurnContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan ?? throw new InvalidOperationException("The timesheet step needs a plan.");
-        var outcome = new TimesheetOutcome(plan.Intent != Intent.Help, $"understood: {plan.Intent.ToString().ToLowerInvariant()}");
+        var kind = plan.Intent switch
+        {
+            Intent.Status => OutcomeKind.Status,
+            Intent.Log => OutcomeKind.Logged,
+            Intent.Submit => OutcomeKind.Submitted,
+            Intent.Undo => OutcomeKind.Removed,
+            _ => OutcomeKind.Help,
+        };
+        var outcome = new TimesheetOutcome(kind);
         return Task.FromResult(context with { Outcome = outcome });
     }
 }

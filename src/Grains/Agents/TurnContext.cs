@@ -47,4 +47,42 @@ public enum Intent
 
 /// <summary>The result of carrying out a plan, in facts the composer turns into words.</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.TimesheetOutcome")]
-public sealed record TimesheetOutcome(bool Succeeded, string Summary);
+public sealed record TimesheetOutcome(OutcomeKind Kind)
+{
+    /// <summary>The employee's name, when known.</summary>
+    [Id(0)] public string? EmployeeName { get; init; }
+
+    /// <summary>The entry logged or removed by this turn.</summary>
+    [Id(1)] public TimesheetEntryView? Entry { get; init; }
+
+    /// <summary>The week the turn touched, after the change.</summary>
+    [Id(2)] public WeekView? Week { get; init; }
+
+    /// <summary>Why nothing was done (Rejected): in words fit for the sender.</summary>
+    [Id(3)] public string? Problem { get; init; }
+}
+
+[GenerateSerializer, Alias("Switchboard.OutcomeKind")]
+public enum OutcomeKind
+{
+    Help = 0,
+    Status = 1,
+    Logged = 2,
+    Removed = 3,
+    Submitted = 4,
+    /// <summary>The request was understood but refused (submitted week, hours out of range, nothing to undo...).</summary>
+    Rejected = 5,
+    /// <summary>The planner asked a question instead (TurnPlan.Clarification).</summary>
+    Clarify = 6,
+    /// <summary>The sender is not a registered employee (and Employees:AutoEnroll is off).</summary>
+    NotRegistered = 7,
+}
+
+[GenerateSerializer, Immutable, Alias("Switchboard.TimesheetEntryView")]
+public sealed record TimesheetEntryView(DateOnly Date, string Project, decimal Hours);
+
+[GenerateSerializer, Immutable, Alias("Switchboard.WeekView")]
+public sealed record WeekView(DateOnly WeekStart, IReadOnlyList<TimesheetEntryView> Entries, bool Submitted)
+{
+    public decimal TotalHours => Entries.Sum(e => e.Hours);
+}
