@@ -24,7 +24,7 @@ public static class SwitchboardGrains
         services.AddSingleton<ComposerStep>();
         services.AddSingleton<BrandingStep>();
         services.AddSingleton<QualityStep>();
-        services.AddSingleton<AgentPipeline>();
+        services.AddSingleton(AgentPipeline.Standard);
 
         services.AddSingleton<DevOutbox>();
         services.AddTransient<TwilioApiBaseUrlHandler>();

@@ -1,11 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Switchboard.Grains.Agents;
 
-/// <summary>The steps of a turn, in the order they run.</summary>
-public sealed class AgentPipeline(PlannerStep planner, TimesheetStep timesheet, ComposerStep composer, BrandingStep branding, QualityStep quality)
+/// <summary>The steps of a turn, in the order they run: plan, timesheet, compose, brand, validate.</summary>
+public sealed class AgentPipeline(IReadOnlyList<IAgentStep> steps)
 {
-    private readonly IAgentStep[] _steps = [planner, timesheet, composer, branding, quality];
+    public int Count => steps.Count;
 
-    public int Count => _steps.Length;
+    public IAgentStep this[int index] => steps[index];
 
-    public IAgentStep this[int index] => _steps[index];
+    public static AgentPipeline Standard(IServiceProvider services) => new(
+    [
+        services.GetRequiredService<PlannerStep>(),
+        services.GetRequiredService<TimesheetStep>(),
+        services.GetRequiredService<ComposerStep>(),
+        services.GetRequiredService<BrandingStep>(),
+        services.GetRequiredService<QualityStep>(),
+    ]);
 }
