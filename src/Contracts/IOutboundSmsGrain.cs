@@ -60,10 +60,10 @@ public sealed record OutboundView(
 [GenerateSerializer, Immutable, Alias("Switchboard.AttemptView")]
 public sealed record AttemptView(DateTimeOffset At, string Outcome, int? HttpStatus, string? ErrorCode, string? Error);
 
-/// <summary>Deterministic outbound ids: the same reply always maps to the same grain.</summary>
+/// <summary>Deterministic outbound ids ("+15550100001:SM...:reply"): the same reply always maps to the same grain. URL-safe as a path segment.</summary>
 public static class OutboundId
 {
-    public static string ForReply(string phone, string inboundMessageSid) => $"{phone}/{inboundMessageSid}/reply";
+    public static string ForReply(string phone, string inboundMessageSid) => $"{phone}:{inboundMessageSid}:reply";
 
-    public static string For(string phone, string inboundMessageSid, string purpose) => $"{phone}/{inboundMessageSid}/{purpose}";
+    public static string For(string phone, string inboundMessageSid, string purpose) => $"{phone}:{inboundMessageSid}:{purpose}";
 }

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Switchboard.Api;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Http;
+
+/// <summary>The HTTP surface end to end: real host, Azurite storage, the Twilio SDK against a fake Twilio.</summary>
+public sealed class HttpFixture : IAsyncLifetime
+{
+    public AzuriteFixture Azurite { get; } = new();
+
+    public FakeTwilioServer Twilio { get; } = new();
+
+    public SwitchboardFactory Factory { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(Azurite.InitializeAsync(), Twilio.InitializeAsync());
+        Factory = new SwitchboardFactory(Azurite.ConnectionString, Twilio.BaseUrl);
+        Factory.CreateClient(); // starts the host
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Twilio.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class HttpCollection : ICollectionFixture<HttpFixture>
+{
+    public const string Name = "http";
+}
+
+[Collection(HttpCollection.Name)]
+public sealed class TwilioWebhookTests(HttpFixture fixture)
+{
+    private const string SmsUrl = SwitchboardFactory.WebhookBaseUrl + "/twilio/sms";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly HttpClient _client = fixture.Factory.CreateClient();
+
+    [Fact]
+    public async Task A_signed_message_is_acknowledged_with_empty_TwiML_and_answered_through_the_Twilio_REST_API()
+    {
+        var phone = TestSms.NewPhone();
+
+        var response = await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SmsUrl, Form(phone, "help")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TwilioWebhookApi.EmptyTwiml, await response.Content.ReadAsStringAsync());
+        var reply = Assert.Single(await fixture.Twilio.WaitForAsync(phone, 1, Timeout));
+        Assert.Equal(SwitchboardFactory.FromNumber, reply.From);
+        Assert.Contains("log", reply.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("Basic ", reply.Authorization);
+        Assert.StartsWith(SwitchboardFactory.WebhookBaseUrl + "/twilio/status?id=", reply.StatusCallback);
+    }
+
+    [Fact]
+    public async Task A_wrong_signature_is_refused_with_403_and_nothing_is_enqueued()
+    {
+        var phone = TestSms.NewPhone();
+        var request = TwilioSigner.SignedPost("not-the-token", SmsUrl, Form(phone, "help"));
+
+        var response = await _client.SendAsync(request);
+        var unsigned = await _client.PostAsync("/twilio/sms", new FormUrlEncodedContent(Form(phone, "help")));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
+        var conversation = await Admin().GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}");
+        Assert.Equal(0, conversation.GetProperty("pending").GetArrayLength());
+        Assert.Equal(0, conversation.GetProperty("recentTurns").GetArrayLength());
+        Assert.DoesNotContain(fixture.Twilio.Messages, m => m.To == phone);
+    }
+
+    [Theory]
+    [InlineData("From")]
+    [InlineData("MessageSid")]
+    [InlineData("Body")]
+    public async Task A_signed_form_missing_a_required_field_is_refused_with_400(string missing)
+    {
+        var form = Form(TestSms.NewPhone(), "help");
+        form.Remove(missing);
+
+        var response = await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SmsUrl, form));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unparseable_sender_is_refused_with_400()
+    {
+        var form = Form("not-a-number", "help");
+
+        var response = await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SmsUrl, form));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_over_64_KiB_is_refused_with_413()
+    {
+        var form = Form(TestSms.NewPhone(), new string('x', 70_000));
+
+        var response = await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SmsUrl, form));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_a_form_is_refused_with_415()
+    {
+        var response = await _client.PostAsync("/twilio/sms", JsonContent.Create(new { MessageSid = "SM1", From = "+15550100001", Body = "hi" }));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_reply_refused_with_429_is_retried_and_sent_once()
+    {
+        var phone = TestSms.NewPhone();
+        fixture.Twilio.Script((429, 20429), (503, 0));
+
+        await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SmsUrl, Form(phone, "help", out var sid)));
+
+        await fixture.Twilio.WaitForAsync(phone, 1, Timeout);
+        var id = Uri.EscapeDataString($"{phone}:{sid}:reply");
+        JsonElement outbound = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            outbound = await Admin().GetFromJsonAsync<JsonElement>($"/admin/outbound/{id}");
+            return outbound.GetProperty("status").GetString() == "Accepted";
+        }, Timeout, "the outbound record to show acceptance");
+        Assert.Equal(3, outbound.GetProperty("attempts").GetArrayLength());
+        Assert.Equal(429, outbound.GetProperty("attempts")[0].GetProperty("httpStatus").GetInt32());
+        Assert.Single(fixture.Twilio.AcceptedTo(phone));
+    }
+
+    [Fact]
+    public async Task A_status_callback_updates_the_delivery_seen_by_operators()
+    {
+        var phone = TestSms.NewPhone();
+        await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SmsUrl, Form(phone, "help", out var sid)));
+        var reply = Assert.Single(await fixture.Twilio.WaitForAsync(phone, 1, Timeout));
+        var callback = new Dictionary<string, string> { ["MessageSid"] = reply.Sid!, ["MessageStatus"] = "delivered", ["AccountSid"] = reply.AccountSid };
+
+        var unsigned = await _client.PostAsync(reply.StatusCallback, new FormUrlEncodedContent(callback));
+        var signed = await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, reply.StatusCallback, callback));
+
+        Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        var conversation = await Admin().GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}");
+        var turn = conversation.GetProperty("recentTurns")[0];
+        Assert.Equal(sid, turn.GetProperty("turn").GetProperty("messageSid").GetString());
+        Assert.Equal("Delivered", turn.GetProperty("delivery").GetString());
+    }
+
+    [Fact]
+    public async Task Admin_endpoints_need_the_key()
+    {
+        var response = await _client.GetAsync($"/admin/conversations/{Uri.EscapeDataString("+15550100001")}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_reports_grains_and_storage()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live")).StatusCode);
+    }
+
+    private HttpClient Admin()
+    {
+        var client = fixture.Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        return client;
+    }
+
+    private static Dictionary<string, string> Form(string from, string body) => Form(from, body, out _);
+
+    private static Dictionary<string, string> Form(string from, string body, out string messageSid)
+    {
+        messageSid = TestSms.NewSid();
+        return new()
+        {
+            ["MessageSid"] = messageSid,
+            ["AccountSid"] = "AC11111111111111111111111111111111",
+            ["From"] = from,
+            ["To"] = SwitchboardFactory.FromNumber,
+            ["Body"] = body,
+            ["NumMedia"] = "0",
+        };
+    }
+}

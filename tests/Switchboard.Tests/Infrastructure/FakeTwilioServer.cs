@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// A Twilio-compatible REST server on loopback: captures POST /2010-04-01/Accounts/{sid}/Messages.json the way the
+/// Twilio SDK sends it, and answers 201 (or what a test scripted: 429, 5xx, a permanent 400 with a Twilio code).
+/// </summary>
+public sealed class FakeTwilioServer : IAsyncLifetime
+{
+    private readonly ConcurrentQueue<CapturedMessage> _messages = new();
+    private readonly ConcurrentQueue<(int Status, int Code)> _scripted = new();
+    private WebApplication? _app;
+    private int _sequence;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IReadOnlyList<CapturedMessage> Messages => [.. _messages];
+
+    /// <summary>The next requests get these answers (status 201 = accept), in order.</summary>
+    public void Script(params (int Status, int Code)[] answers)
+    {
+        foreach (var answer in answers)
+        {
+            _scripted.Enqueue(answer);
+        }
+    }
+
+    public IReadOnlyList<CapturedMessage> AcceptedTo(string phone) => [.. _messages.Where(m => m.To == phone && m.Status == 201)];
+
+    public async Task<IReadOnlyList<CapturedMessage>> WaitForAsync(string phone, int count, TimeSpan timeout)
+    {
+        await Eventually.HoldsAsync(() => AcceptedTo(phone).Count >= count, timeout, $"{count} message(s) to {phone} at the fake Twilio");
+        return AcceptedTo(phone);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", CreateMessage);
+        await _app.StartAsync();
+        BaseUrl = _app.Urls.First();
+    }
+
+    private async Task<IResult> CreateMessage(string accountSid, HttpRequest request)
+    {
+        var form = await request.ReadFormAsync();
+        var (status, code) = _scripted.TryDequeue(out var scripted) ? scripted : (201, 0);
+        var sid = $"SM{Interlocked.Increment(ref _sequence):D32}";
+        _messages.Enqueue(new CapturedMessage(
+            accountSid, form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
+            request.Headers.Authorization.ToString(), status, status == 201 ? sid : null));
+        if (status == 201)
+        {
+            return Results.Json(new { sid, account_sid = accountSid, to = form["To"].ToString(), body = form["Body"].ToString(), status = "queued" }, statusCode: 201);
+        }
+
+        var message = status switch
+        {
+            (int)HttpStatusCode.TooManyRequests => "Too Many Requests",
+            >= 500 => "Service unavailable",
+            _ => "The 'To' number is not a valid phone number.",
+        };
+        return Results.Text(JsonSerializer.Serialize(new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status }), "application/json", statusCode: status);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>One Messages.json request as received.</summary>
+public sealed record CapturedMessage(string AccountSid, string To, string From, string Body, string StatusCallback, string Authorization, int Status, string? Sid);

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// The real host (src/Silo Program: silo, Api, dashboard) on Azurite storage and reminders, replying through the real
+/// Twilio SDK to a <see cref="FakeTwilioServer"/>. HTTP goes through the in-memory test server.
+/// </summary>
+public sealed class SwitchboardFactory(string storageConnectionString, string twilioBaseUrl, IReadOnlyDictionary<string, string?>? overrides = null)
+    : WebApplicationFactory<Program>
+{
+    public const string AuthToken = "http-test-auth-token";
+    public const string AdminKey = "http-test-admin-key-0123456789";
+    public const string FromNumber = "+15005550006";
+    public const string WebhookBaseUrl = "https://switchboard.example.test";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:AzureStorage"] = storageConnectionString,
+            ["Orleans:SiloPort"] = $"{AzuriteFixture.FreePort()}",
+            ["Orleans:GatewayPort"] = $"{AzuriteFixture.FreePort()}",
+            ["Orleans:ClusterId"] = $"http-tests-{Guid.NewGuid():N}",
+            ["Twilio:AccountSid"] = "AC11111111111111111111111111111111",
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:FromNumber"] = FromNumber,
+            ["Twilio:ApiBaseUrl"] = twilioBaseUrl,
+            ["Twilio:WebhookBaseUrl"] = WebhookBaseUrl,
+            ["Twilio:Enabled"] = "true",
+            ["Admin:ApiKey"] = AdminKey,
+            ["Employees:AutoEnroll"] = "true",
+            ["Conversation:ReminderPeriod"] = "00:00:02",
+            ["Outbound:ReminderPeriod"] = "00:00:02",
+            ["Outbound:InitialBackoff"] = "00:00:00.100",
+            ["Outbound:MaxBackoff"] = "00:00:00.500",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Switchboard.Contracts;
+using Switchboard.Grains.Outbound;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Outbound;
+
+[Collection(ClusterCollection.Name)]
+public sealed class OutboundRetryTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Retryable_errors_are_retried_until_Twilio_accepts_and_the_message_is_then_never_sent_again()
+    {
+        var phone = TestSms.NewPhone();
+        var id = OutboundId.For(phone, TestSms.NewSid(), "test");
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(id);
+        fixture.Outbox.Script(
+            new SendResult(SendOutcome.Retryable, HttpStatus: 429, ErrorCode: "20429", Error: "Too Many Requests"),
+            new SendResult(SendOutcome.Retryable, HttpStatus: 503, Error: "Service Unavailable"));
+
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        await fixture.Outbox.WaitForAsync(phone, 1, Timeout);
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        await Task.Delay(300);
+
+        var view = await outbound.GetView();
+        Assert.Equal(DeliveryStatus.Accepted, view!.Status);
+        Assert.Equal(["Retryable", "Retryable", "Accepted"], view.Attempts.Select(a => a.Outcome));
+        Assert.Equal(429, view.Attempts[0].HttpStatus);
+        Assert.Single(fixture.Outbox.AcceptedFor(phone));
+        Assert.NotNull(view.TwilioSid);
+        Assert.False(view.PossibleDuplicate);
+    }
+
+    [Fact]
+    public async Task A_permanent_error_is_not_retried_and_is_visible()
+    {
+        var phone = TestSms.NewPhone();
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(OutboundId.For(phone, TestSms.NewSid(), "test"));
+        fixture.Outbox.Script(new SendResult(SendOutcome.Permanent, HttpStatus: 400, ErrorCode: "21211", Error: "Invalid 'To' Phone Number"));
+
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status != DeliveryStatus.Pending, Timeout, "the attempt");
+        await Task.Delay(300);
+
+        var view = await outbound.GetView();
+        Assert.Equal(DeliveryStatus.Rejected, view!.Status);
+        Assert.Equal("21211", view.ErrorCode);
+        Assert.Single(view.Attempts);
+        Assert.Single(fixture.Outbox.Sent, s => s.To == phone);
+    }
+
+    [Fact]
+    public async Task Retries_stop_at_the_attempt_limit()
+    {
+        var phone = TestSms.NewPhone();
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(OutboundId.For(phone, TestSms.NewSid(), "test"));
+        fixture.Outbox.Script([.. Enumerable.Repeat(new SendResult(SendOutcome.Retryable, HttpStatus: 500, Error: "boom"), 8)]);
+
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status != DeliveryStatus.Pending, Timeout, "the last attempt");
+
+        var view = await outbound.GetView();
+        Assert.Equal(DeliveryStatus.GaveUp, view!.Status);
+        Assert.Equal(8, view.Attempts.Count);
+        Assert.Empty(fixture.Outbox.AcceptedFor(phone));
+    }
+
+    [Fact]
+    public async Task Status_callbacks_advance_the_delivery_but_never_move_it_back()
+    {
+        var phone = TestSms.NewPhone();
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(OutboundId.For(phone, TestSms.NewSid(), "test"));
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        await fixture.Outbox.WaitForAsync(phone, 1, Timeout);
+        await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status == DeliveryStatus.Accepted, Timeout, "acceptance");
+
+        await outbound.RecordStatus("delivered", null);
+        await outbound.RecordStatus("sent", null);
+
+        Assert.Equal(DeliveryStatus.Delivered, (await outbound.GetView())!.Status);
+    }
+}
