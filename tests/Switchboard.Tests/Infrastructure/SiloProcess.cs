@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// The real host (src/Silo) as a separate OS process, so a test can kill it with SIGKILL the way a crash would,
+/// then start another on the same storage.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    /// <summary>What the host printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var siloDirectory = Path.Combine(RepositoryRoot.Path, "src", "Silo");
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = Path.Combine(siloDirectory, "bin", configuration, "net10.0", "Switchboard.Silo.dll");
+        var baseUrl = $"http://127.0.0.1:{AzuriteFixture.FreePort()}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--urls", baseUrl },
+            WorkingDirectory = siloDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["Orleans__SiloPort"] = $"{AzuriteFixture.FreePort()}";
+        start.Environment["Orleans__GatewayPort"] = $"{AzuriteFixture.FreePort()}";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The silo did not start.");
+        var silo = new SiloProcess(process, baseUrl);
+        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"The silo exited with {process.ExitCode}:\n{silo.Output}");
+                }
+
+                try
+                {
+                    return (await http.GetAsync("/health")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            "the silo to report healthy");
+        return silo;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no final writes, exactly like a crashed machine.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}
