@@ -1,0 +1,122 @@
+using Switchboard.Grains.Agents;
+using Switchboard.Grains.Agents.Rules;
+
+namespace Switchboard.Tests.Agents;
+
+public sealed class RulesPlannerTests
+{
+    /// <summary>A Friday: "mon" is the 23rd, "yesterday" the 26th, "last fri" the 20th.</summary>
+    private static readonly DateOnly Today = new(2026, 11, 27);
+
+    [Theory]
+    // status
+    [InlineData("check my timesheet", Intent.Status)]
+    [InlineData("Check my timesheet!", Intent.Status)]
+    [InlineData("chek my timesheet", Intent.Status)]
+    [InlineData("hours", Intent.Status)]
+    [InlineData("status", Intent.Status)]
+    [InlineData("STATUS?", Intent.Status)]
+    [InlineData("what's my total this week", Intent.Status)]
+    [InlineData("how many hours have I logged?", Intent.Status)]
+    [InlineData("show me my hours", Intent.Status)]
+    [InlineData("timesheet", Intent.Status)]
+    [InlineData("timesheeet pls", Intent.Status)]
+    // submit
+    [InlineData("submit", Intent.Submit)]
+    [InlineData("sumbit", Intent.Submit)]
+    [InlineData("Submit my timesheet please", Intent.Submit)]
+    [InlineData("submt", Intent.Submit)]
+    // undo
+    [InlineData("undo", Intent.Undo)]
+    [InlineData("udno", Intent.Undo)]
+    [InlineData("Undo last entry", Intent.Undo)]
+    [InlineData("oops", Intent.Undo)]
+    // help, or not understood
+    [InlineData("help", Intent.Help)]
+    [InlineData("", Intent.Help)]
+    [InlineData("?", Intent.Help)]
+    [InlineData("hello there", Intent.Help)]
+    [InlineData("blah blah", Intent.Help)]
+    [InlineData("what can you do", Intent.Help)]
+    [InlineData("8", Intent.Help)]
+    [InlineData("help me log hours", Intent.Help)]
+    public void Reads_commands(string text, Intent intent)
+    {
+        var plan = RulesPlanner.Plan(text, Today);
+
+        Assert.Equal(intent, plan.Intent);
+        Assert.Null(plan.Clarification);
+    }
+
+    [Theory]
+    [InlineData("log 8h on Apollo today", 8, "Apollo", "2026-11-27")]
+    [InlineData("log 7.5 hours Apollo yesterday", 7.5, "Apollo", "2026-11-26")]
+    [InlineData("log 4h Zeus mon", 4, "Zeus", "2026-11-23")]
+    [InlineData("LOG 8H ON APOLLO TODAY!!!", 8, "APOLLO", "2026-11-27")]
+    [InlineData("log 8 hrs for Apollo, yesterday please", 8, "Apollo", "2026-11-26")]
+    [InlineData("log 7h30 Apollo", 7.5, "Apollo", "2026-11-27")]
+    [InlineData("log 3h on Project Apollo Phase 2 today", 3, "Project Apollo Phase 2", "2026-11-27")]
+    [InlineData("log 3h Project Apollo Phase 2 on monday", 3, "Project Apollo Phase 2", "2026-11-23")]
+    [InlineData("log 8h today on Apollo", 8, "Apollo", "2026-11-27")]
+    [InlineData("log Apollo 8h", 8, "Apollo", "2026-11-27")]
+    [InlineData("log 8 Apollo today", 8, "Apollo", "2026-11-27")]
+    [InlineData("log 45 mins on Zeus", 0.75, "Zeus", "2026-11-27")]
+    [InlineData("log 1h 30m on Zeus fri", 1.5, "Zeus", "2026-11-27")]
+    [InlineData("log 8h on Apollo 2026-11-20", 8, "Apollo", "2026-11-20")]
+    [InlineData("log 8h on Apollo last fri", 8, "Apollo", "2026-11-20")]
+    [InlineData("log 6h on apollo sat", 6, "apollo", "2026-11-21")]
+    [InlineData("please log eight hours on Apollo", 8, "Apollo", "2026-11-27")]
+    [InlineData("log half an hour on Zeus", 0.5, "Zeus", "2026-11-27")]
+    [InlineData("lgo 8h apollo", 8, "apollo", "2026-11-27")]
+    [InlineData("8h on Apollo yesterday", 8, "Apollo", "2026-11-26")]
+    [InlineData("I worked 7.5h on Apollo today", 7.5, "Apollo", "2026-11-27")]
+    [InlineData("log 8hrs on Apollo Wednesday", 8, "Apollo", "2026-11-25")]
+    [InlineData("log 7,5 hours on Apollo", 7.5, "Apollo", "2026-11-27")]
+    [InlineData("log 7:30 hours on Apollo", 7.5, "Apollo", "2026-11-27")]
+    [InlineData("log 2 hours on Apollo on Fridya", 2, "Apollo", "2026-11-27")]
+    [InlineData("Log 8h on Apollo today.", 8, "Apollo", "2026-11-27")]
+    [InlineData("log 8h on R&D", 8, "R&D", "2026-11-27")]
+    [InlineData("log 8h on Status Page", 8, "Status Page", "2026-11-27")]
+    [InlineData("log 8 horus apollo yday", 8, "apollo", "2026-11-26")]
+    // understood, then refused by the timesheet rules (future date, hours out of range)
+    [InlineData("log 8h on Apollo tomorrow", 8, "Apollo", "2026-11-28")]
+    [InlineData("log -3h on Apollo", -3, "Apollo", "2026-11-27")]
+    [InlineData("log 25h on Apollo", 25, "Apollo", "2026-11-27")]
+    public void Reads_log_entries(string text, double hours, string project, string date)
+    {
+        var plan = RulesPlanner.Plan(text, Today);
+
+        Assert.Equal(Intent.Log, plan.Intent);
+        Assert.Null(plan.Clarification);
+        Assert.Equal((decimal)hours, plan.Hours);
+        Assert.Equal(project, plan.Project);
+        Assert.Equal(DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), plan.Date);
+    }
+
+    [Theory]
+    [InlineData("log Apollo", "How many hours on Apollo")]
+    [InlineData("log 8h today", "Which project")]
+    [InlineData("log", "What should I log")]
+    [InlineData("log hours on Apollo", "How many hours on Apollo")]
+    [InlineData("log 8h on Apollo 2h on Zeus", "one entry per message")]
+    [InlineData("log 8h on Apollo mon tue", "one day per entry")]
+    [InlineData("log 8h on Apollo 2026-02-30", "couldn't read the date '2026-02-30'")]
+    public void Asks_when_a_log_is_incomplete_or_ambiguous(string text, string question)
+    {
+        var plan = RulesPlanner.Plan(text, Today);
+
+        Assert.Equal(Intent.Log, plan.Intent);
+        Assert.NotNull(plan.Clarification);
+        Assert.Contains(question, plan.Clarification, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plans_through_the_planner_contract()
+    {
+        IPlanner planner = new RulesPlanner();
+
+        var plan = await planner.PlanAsync(new PlanningInput("log 8h on Apollo today", Today), CancellationToken.None);
+
+        Assert.Equal(new TurnPlan(Intent.Log) { Hours = 8, Project = "Apollo", Date = Today }, plan);
+    }
+}
