@@ -10,8 +10,9 @@ builder.Services.AddSwitchboardApi(builder.Configuration);
 
 var app = builder.Build();
 app.UseForwardedHeaders();
+app.UseDashboardAccess();
 app.MapSwitchboardApi();
-app.MapOrleansDashboard(routePrefix: "/dashboard");
+app.MapOrleansDashboard(routePrefix: DashboardAccess.RoutePrefix);
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -7,7 +7,8 @@ namespace Switchboard.Tests.Infrastructure;
 /// The real host (src/Silo Program: silo, Api, dashboard) on Azurite storage and reminders, replying through the real
 /// Twilio SDK to a <see cref="FakeTwilioServer"/>. HTTP goes through the in-memory test server.
 /// </summary>
-public sealed class SwitchboardFactory(string storageConnectionString, string twilioBaseUrl, IReadOnlyDictionary<string, string?>? overrides = null)
+public sealed class SwitchboardFactory(
+    string storageConnectionString, string twilioBaseUrl, IReadOnlyDictionary<string, string?>? overrides = null, string environment = "Development")
     : WebApplicationFactory<Program>
 {
     public const string AuthToken = "http-test-auth-token";
@@ -38,10 +39,17 @@ public sealed class SwitchboardFactory(string storageConnectionString, string tw
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
-            settings[key] = value;
+            if (value is null)
+            {
+                settings.Remove(key);
+            }
+            else
+            {
+                settings[key] = value;
+            }
         }
 
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Switchboard.Api;
+
+namespace Switchboard.Silo;
+
+/// <summary>
+/// The Orleans dashboard has no login of its own. Outside Development it asks for HTTP Basic credentials whose
+/// password is Admin:ApiKey (any user name); browsers remember them for the dashboard's own data requests.
+/// </summary>
+public static class DashboardAccess
+{
+    public const string RoutePrefix = "/dashboard";
+
+    public static IApplicationBuilder UseDashboardAccess(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            return app;
+        }
+
+        return app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(RoutePrefix),
+            branch => branch.Use(async (context, next) =>
+            {
+                var key = context.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
+                if (HasPassword(context.Request, key))
+                {
+                    await next(context);
+                    return;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"Switchboard dashboard\"";
+            }));
+    }
+
+    private static bool HasPassword(HttpRequest request, string key)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
+            || !"Basic".Equals(header.Scheme, StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var credentials = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+            var password = credentials[(credentials.IndexOf(':') + 1)..];
+            return key.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(key));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
