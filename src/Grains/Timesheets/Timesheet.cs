@@ -1,0 +1,193 @@
+using Switchboard.Grains.Agents;
+
+namespace Switchboard.Grains.Timesheets;
+
+/// <summary>
+/// The rules of one employee's timesheet, over its persisted state: 0 &lt; hours ≤ 24 a day, no changes to a
+/// submitted week, optionally a fixed project list. Every change is keyed by the MessageSid that asked for it, so a
+/// step the conversation re-runs after a crash gets the same answer and changes nothing twice.
+/// Plain class: the grain persists the state, tests drive the rules directly.
+/// </summary>
+public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
+{
+    public const decimal MaxHoursPerDay = 24m;
+
+    /// <summary>Guards the state size against a sender logging tiny entries in a loop.</summary>
+    public const int MaxEntriesPerDay = 48;
+
+    public const int MaxProjectLength = 60;
+
+    public TimesheetState State => state;
+
+    public DateOnly WeekStartOf(DateOnly date) => TimesheetCalendar.WeekStart(date, options.WeekStartsOn);
+
+    public WeekView Week(DateOnly weekStart)
+    {
+        var end = weekStart.AddDays(7);
+        var entries = state.Entries
+            .Where(e => e.IsLive && e.Date >= weekStart && e.Date < end)
+            .OrderBy(e => e.Date)
+            .ThenBy(e => e.Sequence)
+            .Select(ToView)
+            .ToList();
+        return new WeekView(weekStart, entries, IsSubmitted(weekStart));
+    }
+
+    public bool IsSubmitted(DateOnly weekStart) => state.SubmittedWeeks.Any(w => w.WeekStart == weekStart);
+
+    public TimesheetOutcome Status(DateOnly today) => new(OutcomeKind.Status) { Week = Week(WeekStartOf(today)) };
+
+    public TimesheetOutcome Log(string messageSid, DateOnly date, string project, decimal hours, DateOnly today, DateTimeOffset now)
+    {
+        if (state.Entries.FirstOrDefault(e => e.MessageSid == messageSid) is { } replay)
+        {
+            return Logged(replay);
+        }
+
+        hours = Math.Round(hours, 2, MidpointRounding.AwayFromZero);
+        project = project.Trim();
+        if (hours <= 0)
+        {
+            return Rejected("Hours must be more than 0.");
+        }
+
+        if (hours > MaxHoursPerDay)
+        {
+            return Rejected($"A day has at most {SmsText.Hours(MaxHoursPerDay)}, so I can't log {SmsText.Hours(hours)}.");
+        }
+
+        if (date > today)
+        {
+            return Rejected($"{SmsText.Day(date)} is in the future: you can log hours for today or earlier.");
+        }
+
+        if (date < OldestKeptDay(today))
+        {
+            return Rejected($"{SmsText.Day(date)} is too far back: I keep the last {options.RetentionWeeks} weeks.");
+        }
+
+        var weekStart = WeekStartOf(date);
+        if (IsSubmitted(weekStart))
+        {
+            return Rejected($"The week of {SmsText.Day(weekStart)} is already submitted, so it can't be changed.");
+        }
+
+        if (project.Length == 0)
+        {
+            return Rejected("Which project? For example: log 8h on Apollo today.");
+        }
+
+        if (project.Length > MaxProjectLength)
+        {
+            return Rejected($"That project name is too long (at most {MaxProjectLength} characters).");
+        }
+
+        var canonical = CanonicalProject(project);
+        if (canonical is null)
+        {
+            return Rejected($"I don't know the project '{project}'. Projects: {string.Join(", ", options.Projects)}.");
+        }
+
+        var sameDay = state.Entries.Where(e => e.IsLive && e.Date == date).ToList();
+        var dayTotal = sameDay.Sum(e => e.Hours);
+        if (dayTotal + hours > MaxHoursPerDay)
+        {
+            return Rejected(
+                $"You already have {SmsText.Hours(dayTotal)} on {SmsText.Day(date)}; another {SmsText.Hours(hours)} would go over {SmsText.Hours(MaxHoursPerDay)} for the day.");
+        }
+
+        if (sameDay.Count >= MaxEntriesPerDay)
+        {
+            return Rejected($"{SmsText.Day(date)} already has {MaxEntriesPerDay} entries; undo some first.");
+        }
+
+        var entry = new TimesheetEntry(++state.LastSequence, date, canonical, hours, messageSid, now);
+        state.Entries.Add(entry);
+        Trim(today);
+        return Logged(entry);
+    }
+
+    /// <summary>Removes the most recently logged entry (the one a sender means by "undo"), unless its week is submitted.</summary>
+    public TimesheetOutcome Undo(string messageSid, DateOnly today)
+    {
+        if (state.Entries.FirstOrDefault(e => e.RemovedBy == messageSid) is { } replay)
+        {
+            return Removed(replay);
+        }
+
+        var last = state.Entries.Where(e => e.IsLive).MaxBy(e => e.Sequence);
+        if (last is null)
+        {
+            return Rejected("There is nothing to undo: no entries yet.") with { Week = Week(WeekStartOf(today)) };
+        }
+
+        var weekStart = WeekStartOf(last.Date);
+        if (IsSubmitted(weekStart))
+        {
+            return Rejected(
+                $"Your last entry ({SmsText.Hours(last.Hours)} on {last.Project}, {SmsText.Day(last.Date)}) is in a submitted week, so it can't be undone.");
+        }
+
+        var removed = last with { RemovedBy = messageSid };
+        state.Entries[state.Entries.IndexOf(last)] = removed;
+        return Removed(removed);
+    }
+
+    public TimesheetOutcome Submit(string messageSid, DateOnly today, DateTimeOffset now)
+    {
+        if (state.SubmittedWeeks.FirstOrDefault(w => w.MessageSid == messageSid) is { } replay)
+        {
+            return new TimesheetOutcome(OutcomeKind.Submitted) { Week = Week(replay.WeekStart) };
+        }
+
+        var weekStart = WeekStartOf(today);
+        var week = Week(weekStart);
+        if (week.Submitted)
+        {
+            return Rejected($"This week (from {SmsText.Day(weekStart)}) is already submitted.") with { Week = week };
+        }
+
+        if (week.Entries.Count == 0)
+        {
+            return Rejected("Nothing is logged this week yet, so there is nothing to submit. Text 'log 8h on Apollo today' first.") with { Week = week };
+        }
+
+        state.SubmittedWeeks.Add(new SubmittedWeek(weekStart, messageSid, now));
+        Trim(today);
+        return new TimesheetOutcome(OutcomeKind.Submitted) { Week = Week(weekStart) };
+    }
+
+    /// <summary>Drops entries (and undo tombstones) and submit records older than the retention window.</summary>
+    public void Trim(DateOnly today)
+    {
+        var oldest = OldestKeptDay(today);
+        state.Entries.RemoveAll(e => e.Date < oldest);
+        state.SubmittedWeeks.RemoveAll(w => w.WeekStart < oldest);
+    }
+
+    private DateOnly OldestKeptDay(DateOnly today) => WeekStartOf(today).AddDays(-7 * (options.RetentionWeeks - 1));
+
+    /// <summary>
+    /// The project as it will be stored: the configured spelling when there is a list (null when it is not on it),
+    /// else the spelling already in use, so "apollo" and "Apollo" add up under one name.
+    /// </summary>
+    private string? CanonicalProject(string project)
+    {
+        if (options.Projects.Length > 0)
+        {
+            return options.Projects.FirstOrDefault(p => string.Equals(p.Trim(), project, StringComparison.OrdinalIgnoreCase))?.Trim();
+        }
+
+        return state.Entries.LastOrDefault(e => string.Equals(e.Project, project, StringComparison.OrdinalIgnoreCase))?.Project ?? project;
+    }
+
+    private TimesheetOutcome Logged(TimesheetEntry entry) =>
+        new(OutcomeKind.Logged) { Entry = ToView(entry), Week = Week(WeekStartOf(entry.Date)) };
+
+    private TimesheetOutcome Removed(TimesheetEntry entry) =>
+        new(OutcomeKind.Removed) { Entry = ToView(entry), Week = Week(WeekStartOf(entry.Date)) };
+
+    private static TimesheetOutcome Rejected(string problem) => new(OutcomeKind.Rejected) { Problem = problem };
+
+    private static TimesheetEntryView ToView(TimesheetEntry e) => new(e.Date, e.Project, e.Hours);
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
+using Switchboard.Grains.Agents;
+
+namespace Switchboard.Grains.Timesheets;
+
+/// <summary>Persists one employee's <see cref="Timesheet"/>. Not reentrant: each change is read, applied and written in one turn.</summary>
+public sealed class TimesheetGrain(
+    [PersistentState("timesheet", StorageNames.State)] IPersistentState<TimesheetState> state,
+    IOptions<TimesheetOptions> options,
+    TimeProvider time)
+    : Grain, ITimesheetGrain
+{
+    // Built per call over the current state object: storage loads (and reloads) it after construction.
+    private Timesheet Sheet => new(state.State, options.Value);
+
+    public Task<TimesheetOutcome> Status(DateOnly today) => Task.FromResult(Sheet.Status(today));
+
+    public Task<TimesheetOutcome> Log(LogRequest request) =>
+        SaveAsync(Sheet.Log(request.MessageSid, request.Date, request.Project, request.Hours, request.Today, time.GetUtcNow()));
+
+    public Task<TimesheetOutcome> Undo(string messageSid, DateOnly today) => SaveAsync(Sheet.Undo(messageSid, today));
+
+    public Task<TimesheetOutcome> Submit(string messageSid, DateOnly today) => SaveAsync(Sheet.Submit(messageSid, today, time.GetUtcNow()));
+
+    public Task<bool> IsSubmitted(DateOnly weekStart) => Task.FromResult(Sheet.IsSubmitted(weekStart));
+
+    private async Task<TimesheetOutcome> SaveAsync(TimesheetOutcome outcome)
+    {
+        // A refusal changed nothing; everything else (a replay included) is written so storage matches memory.
+        if (outcome.Kind != OutcomeKind.Rejected)
+        {
+            await state.WriteOrReloadAsync(this);
+        }
+
+        return outcome;
+    }
+}
