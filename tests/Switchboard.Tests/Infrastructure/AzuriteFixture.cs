@@ -48,6 +48,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
     }
 
+    /// <summary>Stops Azurite (a test may call it early to cut storage off); safe to call twice.</summary>
     public async Task DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -57,7 +58,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         _process?.Dispose();
-        Directory.Delete(_dataDirectory, recursive: true);
+        _process = null;
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     public static int FreePort()
