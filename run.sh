@@ -47,19 +47,13 @@ stop_host() {
     # `dotnet run` and the app it spawned both get it.
     if kill -0 -- "-$pid" 2>/dev/null; then
         log "stopping the host (Ctrl-C again to force)..."
-        kill -INT -- "-$pid" 2>/dev/null || true
+        # SIGTERM, not SIGINT: ASP.NET shuts down gracefully on both, but a shell started in the
+        # background (CI, a supervisor) leaves SIGINT ignored in its children.
+        kill -TERM -- "-$pid" 2>/dev/null || true
         local deadline=$((SECONDS + ${RUN_STOP_TIMEOUT:-30}))
         while kill -0 -- "-$pid" 2>/dev/null && ((SECONDS < deadline)) && ((!FORCE_STOP)); do
             sleep 0.2 || true
         done
-        if kill -0 -- "-$pid" 2>/dev/null; then
-            log "host still running; sending SIGTERM"
-            kill -TERM -- "-$pid" 2>/dev/null || true
-            deadline=$((SECONDS + 5))
-            while kill -0 -- "-$pid" 2>/dev/null && ((SECONDS < deadline)); do
-                sleep 0.2 || true
-            done
-        fi
         if kill -0 -- "-$pid" 2>/dev/null; then
             log "host still running; sending SIGKILL"
             kill -KILL -- "-$pid" 2>/dev/null || true
