@@ -19,6 +19,10 @@ public interface IConversationGrain : IGrainWithStringKey
 
     [Alias("GetView")]
     Task<ConversationView> GetView();
+
+    /// <summary>The sender texted STOP (and not START since): nothing may be sent to them, reminders included.</summary>
+    [Alias("IsOptedOut")]
+    Task<bool> IsOptedOut();
 }
 
 [GenerateSerializer, Alias("Switchboard.AcceptOutcome")]

@@ -23,11 +23,13 @@ public sealed class ConversationGrain(
 {
     public const string ApologyReply = "Sorry, I couldn't finish that request. Please try again in a few minutes.";
     public const string OverflowReply = "You're texting faster than I can answer. I'll answer your earlier messages first; please resend anything newer later.";
+    public const string InterimReply = "Working on it - I'll text you the answer shortly.";
     private const string WakeUpReminder = "conversation-wakeup";
 
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private bool _reminderHeld;
     private IGrainTimer? _stepTimer;
+    private IGrainTimer? _interimTimer;
 
     private ConversationState State => state.State;
     private string Phone => this.GetPrimaryKeyString();
@@ -198,6 +200,8 @@ public sealed class ConversationGrain(
             await SendAsync(outboundId, reply, "reply");
         }
 
+        _interimTimer?.Dispose();
+        _interimTimer = null;
         var completedAt = time.GetUtcNow();
         State.History.Add(new TurnRecord(sms.MessageSid, sms.Body, reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings) { Error = error });
         TrimHistory();
@@ -250,6 +254,27 @@ public sealed class ConversationGrain(
         // The worker's answer can be lost (its silo died, the message was dropped): ask again after a while.
         var timeout = options.Value.StepTimeout + TimeSpan.FromMilliseconds(agentOptions.Value.StepDelayMs);
         ArmStepTimer(timeout, turn, _ => StepFailedAsync("no answer from the agent worker"));
+        if (_interimTimer is null && !turn.InterimSent && options.Value.InterimReplyAfter is { } after)
+        {
+            var due = turn.StartedAt + after - time.GetUtcNow();
+            var sid = turn.Context.MessageSid;
+            _interimTimer = this.RegisterGrainTimer(
+                _ => SendInterimReplyAsync(sid),
+                new GrainTimerCreationOptions { DueTime = due > TimeSpan.Zero ? due : TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+        }
+    }
+
+    private async Task SendInterimReplyAsync(string messageSid)
+    {
+        var turn = State.Turn;
+        if (turn is null || turn.Context.MessageSid != messageSid || turn.InterimSent || State.OptedOut)
+        {
+            return;
+        }
+
+        await SendAsync(OutboundId.For(Phone, messageSid, "interim"), InterimReply, "interim");
+        turn.InterimSent = true;
+        await state.WriteOrReloadAsync(this);
     }
 
     private void ArmStepTimer(TimeSpan dueTime, ActiveTurn turn, Func<ActiveTurn, Task> action)
@@ -337,6 +362,8 @@ public sealed class ConversationGrain(
             State.History.RemoveRange(0, excess);
         }
     }
+
+    public Task<bool> IsOptedOut() => Task.FromResult(State.OptedOut);
 
     public Task<ConversationView> GetView()
     {

@@ -29,6 +29,9 @@ public sealed class ConversationOptions
     /// <summary>A step with no answer after this long (plus Agents:StepDelayMs) is dispatched again.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>When set, a turn still running after this long sends the sender one "working on it" message.</summary>
+    public TimeSpan? InterimReplyAfter { get; set; }
+
     /// <summary>Period of the reminder that wakes a conversation with pending work after a crash (1 minute minimum in production).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

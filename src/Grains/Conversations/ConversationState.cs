@@ -40,6 +40,9 @@ public sealed class ActiveTurn
     [Id(3)] public DateTimeOffset StartedAt { get; set; }
 
     [Id(4)] public List<StepTiming> Timings { get; set; } = [];
+
+    /// <summary>The "working on it" message of Conversation:InterimReplyAfter went out for this turn.</summary>
+    [Id(5)] public bool InterimSent { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.StepTiming")]
