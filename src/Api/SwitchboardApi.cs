@@ -36,6 +36,7 @@ public static class SwitchboardApi
     {
         endpoints.MapTwilioWebhookApi();
         endpoints.MapAdminApi();
+        endpoints.MapEmployeesApi();
         endpoints.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         return endpoints;

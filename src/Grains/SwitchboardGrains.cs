@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Conversations;
+using Switchboard.Grains.Employees;
 using Switchboard.Grains.Outbound;
+using Switchboard.Grains.Timesheets;
 
 namespace Switchboard.Grains;
 
@@ -14,11 +16,22 @@ public static class SwitchboardGrains
     public static IServiceCollection AddSwitchboardGrains(this IServiceCollection services, IConfiguration configuration, bool isDevelopment)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(EmployeeGrain.ReminderClock, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddOptions<BrandingOptions>().Bind(configuration.GetSection(BrandingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QualityOptions>().Bind(configuration.GetSection(QualityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TimesheetOptions>().Bind(configuration.GetSection(TimesheetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmployeeOptions>().Bind(configuration.GetSection(EmployeeOptions.Section)).ValidateOnStart();
+        services.AddHostedService<EmployeeImport>();
+
+        services.AddAgentProviders(configuration);
+        services.AddSingleton<Branding>();
+        services.AddSingleton<ReplyCheck>();
+        services.AddSingleton<Refiner>();
         services.AddSingleton<PlannerStep>();
         services.AddSingleton<TimesheetStep>();
         services.AddSingleton<ComposerStep>();

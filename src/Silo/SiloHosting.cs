@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using Switchboard.Contracts;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Outbound;
+using Switchboard.Grains.Timesheets;
 
 namespace Switchboard.Silo;
 
@@ -44,7 +45,8 @@ public static class SiloHosting
     {
         var conversation = configuration.GetSection(ConversationOptions.Section).Get<ConversationOptions>() ?? new ConversationOptions();
         var outbound = configuration.GetSection(OutboundOptions.Section).Get<OutboundOptions>() ?? new OutboundOptions();
-        var shortest = conversation.ReminderPeriod < outbound.ReminderPeriod ? conversation.ReminderPeriod : outbound.ReminderPeriod;
-        return shortest < TimeSpan.FromMinutes(1) ? shortest : TimeSpan.FromMinutes(1);
+        var timesheet = configuration.GetSection(TimesheetOptions.Section).Get<TimesheetOptions>() ?? new TimesheetOptions();
+        TimeSpan[] periods = [conversation.ReminderPeriod, outbound.ReminderPeriod, timesheet.ReminderCheckPeriod, TimeSpan.FromMinutes(1)];
+        return periods.Min();
     }
 }

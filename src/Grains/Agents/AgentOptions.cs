@@ -10,8 +10,4 @@ public sealed class AgentOptions
     /// <summary>Latency added to every step, to reproduce slow LLM chains in demos and load tests.</summary>
     [Range(0, 600_000)]
     public int StepDelayMs { get; set; }
-
-    /// <summary>Company name the branding step signs replies with.</summary>
-    [Required]
-    public string CompanyName { get; set; } = "Switchboard";
 }

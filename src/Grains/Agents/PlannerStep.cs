@@ -1,21 +1,22 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
+using Switchboard.Grains.Timesheets;
+
 namespace Switchboard.Grains.Agents;
 
-/// <summary>Reads the SMS and decides what the sender wants.</summary>
-public sealed class PlannerStep : IAgentStep
+/// <summary>
+/// Reads the SMS and decides what the sender wants, through the configured <see cref="IPlanner"/>. "Today" is the
+/// sender's local date, so "yesterday" means their yesterday; it is kept in the context for the later steps.
+/// </summary>
+public sealed class PlannerStep(IPlanner planner, IGrainFactory grains, IOptions<TimesheetOptions> options, TimeProvider time) : IAgentStep
 {
     public string Name => "plan";
 
-    public Task<TurnContext> RunAsync(TurnContext context, CancellationToken cancellationToken)
+    public async Task<TurnContext> RunAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var text = context.Text.Trim().ToLowerInvariant();
-        var intent = text switch
-        {
-            "check my timesheet" or "hours" or "status" => Intent.Status,
-            "submit" => Intent.Submit,
-            "undo" => Intent.Undo,
-            _ when text.StartsWith("log ", StringComparison.Ordinal) => Intent.Log,
-            _ => Intent.Help,
-        };
-        return Task.FromResult(context with { Plan = new TurnPlan(intent) });
+        var employee = await grains.GetGrain<IEmployeeGrain>(context.Phone).Get();
+        var today = TimesheetCalendar.Today(time, employee?.TimeZone ?? options.Value.TimeZone);
+        var plan = await planner.PlanAsync(new PlanningInput(context.Text, today), cancellationToken);
+        return context with { Plan = plan, Today = today };
     }
 }

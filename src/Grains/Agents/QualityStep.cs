@@ -1,10 +1,16 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
 namespace Switchboard.Grains.Agents;
 
-/// <summary>Checks the reply before it is sent; a reply that fails the checks is replaced by a safe one.</summary>
-public sealed class QualityStep : IAgentStep
+/// <summary>
+/// Checks the reply before it is sent (<see cref="ReplyCheck"/>); a failing reply goes to the <see cref="Refiner"/>
+/// up to Quality:MaxRefinements times, and if it still fails the sender gets a safe fallback instead.
+/// </summary>
+public sealed class QualityStep(ReplyCheck check, Refiner refiner, IOptions<QualityOptions> options, ILogger<QualityStep> logger) : IAgentStep
 {
     /// <summary>Twilio's limit for one message body.</summary>
-    public const int MaxReplyLength = 1600;
+    public const int MaxReplyLength = ReplyCheck.MaxReplyLength;
 
     public const string FallbackReply = "Sorry, I could not put that answer together. Text 'help' for what I can do.";
 
@@ -13,7 +19,24 @@ public sealed class QualityStep : IAgentStep
     public Task<TurnContext> RunAsync(TurnContext context, CancellationToken cancellationToken)
     {
         var reply = context.Reply;
-        var ok = !string.IsNullOrWhiteSpace(reply) && reply.Length <= MaxReplyLength;
-        return Task.FromResult(ok ? context : context with { Reply = FallbackReply });
+        var refinements = 0;
+        while (true)
+        {
+            var problems = check.Check(reply, context);
+            if (problems.Count == 0)
+            {
+                return Task.FromResult(context with { Reply = reply, Refinements = refinements });
+            }
+
+            var refined = refinements < options.Value.MaxRefinements ? refiner.Refine(reply ?? "", problems, context) : null;
+            if (refined is null)
+            {
+                AgentLog.ReplyReplaced(logger, context.MessageSid, string.Join(", ", problems), refinements);
+                return Task.FromResult(context with { Reply = FallbackReply, Refinements = refinements });
+            }
+
+            reply = refined;
+            refinements++;
+        }
     }
 }

@@ -1,22 +1,41 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
+using Switchboard.Grains.Employees;
+using Switchboard.Grains.Timesheets;
+
 namespace Switchboard.Grains.Agents;
 
-/// <summary>Carries out the plan against the sender's timesheet.</summary>
-public sealed class TimesheetStep : IAgentStep
+/// <summary>
+/// Carries out the plan against the sender's timesheet. The sender must be in the employee directory, or is
+/// enrolled as a guest when Employees:AutoEnroll is on. Safe to re-run: the timesheet keys changes by MessageSid.
+/// </summary>
+public sealed class TimesheetStep(IGrainFactory grains, IOptions<EmployeeOptions> employees, TimeProvider time) : IAgentStep
 {
     public string Name => "timesheet";
 
-    public Task<TurnContext> RunAsync(TurnContext context, CancellationToken cancellationToken)
+    public async Task<TurnContext> RunAsync(TurnContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan ?? throw new InvalidOperationException("The timesheet step needs a plan.");
-        var kind = plan.Intent switch
+        var directory = grains.GetGrain<IEmployeeGrain>(context.Phone);
+        var employee = await directory.Get() ?? (employees.Value.AutoEnroll ? await directory.EnrollGuest() : null);
+        if (employee is null)
         {
-            Intent.Status => OutcomeKind.Status,
-            Intent.Log => OutcomeKind.Logged,
-            Intent.Submit => OutcomeKind.Submitted,
-            Intent.Undo => OutcomeKind.Removed,
-            _ => OutcomeKind.Help,
-        };
-        var outcome = new TimesheetOutcome(kind);
-        return Task.FromResult(context with { Outcome = outcome });
+            return context with { Outcome = new TimesheetOutcome(OutcomeKind.NotRegistered) };
+        }
+
+        var today = context.Today ?? TimesheetCalendar.Today(time, employee.TimeZone);
+        var sheet = grains.GetGrain<ITimesheetGrain>(employee.EmployeeId);
+        var sid = context.MessageSid;
+        var outcome = plan.Clarification is not null
+            ? new TimesheetOutcome(OutcomeKind.Clarify)
+            : plan.Intent switch
+            {
+                Intent.Status => await sheet.Status(today),
+                Intent.Log => await sheet.Log(new LogRequest(sid, plan.Date ?? today, plan.Project ?? "", plan.Hours ?? 0, today)),
+                Intent.Submit => await sheet.Submit(sid, today),
+                Intent.Undo => await sheet.Undo(sid, today),
+                _ => new TimesheetOutcome(OutcomeKind.Help),
+            };
+        return context with { Outcome = outcome with { EmployeeName = employee.Name } };
     }
 }

@@ -21,6 +21,9 @@ public sealed record TurnContext(string Phone, string MessageSid, string Text, D
 
     /// <summary>Quality: how many times refinement rewrote the reply.</summary>
     [Id(4)] public int Refinements { get; init; }
+
+    /// <summary>Planner: the sender's local date when the turn was planned, so every later step agrees on "today".</summary>
+    [Id(5)] public DateOnly? Today { get; init; }
 }
 
 /// <summary>The planner's reading of one SMS.</summary>

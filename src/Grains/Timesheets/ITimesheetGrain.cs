@@ -20,9 +20,6 @@ public interface ITimesheetGrain : IGrainWithStringKey
 
     [Alias("Submit")]
     Task<TimesheetOutcome> Submit(string messageSid, DateOnly today);
-
-    [Alias("IsSubmitted")]
-    Task<bool> IsSubmitted(DateOnly weekStart);
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.LogRequest")]

@@ -23,8 +23,6 @@ public sealed class TimesheetGrain(
 
     public Task<TimesheetOutcome> Submit(string messageSid, DateOnly today) => SaveAsync(Sheet.Submit(messageSid, today, time.GetUtcNow()));
 
-    public Task<bool> IsSubmitted(DateOnly weekStart) => Task.FromResult(Sheet.IsSubmitted(weekStart));
-
     private async Task<TimesheetOutcome> SaveAsync(TimesheetOutcome outcome)
     {
         // A refusal changed nothing; everything else (a replay included) is written so storage matches memory.

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
+
+namespace Switchboard.Api;
+
+/// <summary>The employee directory for operators: who may text the service, and in which time zone. Needs the admin key.</summary>
+public static class EmployeesApi
+{
+    public static RouteGroupBuilder MapEmployeesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/admin/employees").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
+        group.MapPut("/{phone}", PutEmployee).WithSummary("Registers (201) or updates (200) the employee texting from this number.");
+        group.MapGet("/{phone}", GetEmployee).WithSummary("The employee registered at this number.");
+        group.MapDelete("/{phone}", DeleteEmployee).WithSummary("Removes the number from the directory; the timesheet is kept.");
+        return group;
+    }
+
+    internal static async Task<Results<Created<Employee>, Ok<Employee>, ProblemHttpResult>> PutEmployee(
+        string phone, EmployeeRequest? request, IGrainFactory grains, IOptions<WebhookOptions> webhook)
+    {
+        if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
+        {
+            return BadPhone();
+        }
+
+        var profile = new EmployeeProfile(request?.EmployeeId?.Trim() ?? "", request?.Name?.Trim() ?? "", NullIfBlank(request?.TimeZone));
+        if (profile.Problem() is { } problem)
+        {
+            return TypedResults.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var grain = grains.GetGrain<IEmployeeGrain>(e164);
+        var registration = await grain.Register(profile);
+        var employee = (await grain.Get())!;
+        return registration == EmployeeRegistration.Created
+            ? TypedResults.Created($"/admin/employees/{Uri.EscapeDataString(e164)}", employee)
+            : TypedResults.Ok(employee);
+    }
+
+    internal static async Task<Results<Ok<Employee>, NotFound, ProblemHttpResult>> GetEmployee(
+        string phone, IGrainFactory grains, IOptions<WebhookOptions> webhook)
+    {
+        if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
+        {
+            return BadPhone();
+        }
+
+        var employee = await grains.GetGrain<IEmployeeGrain>(e164).Get();
+        return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
+    }
+
+    internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteEmployee(
+        string phone, IGrainFactory grains, IOptions<WebhookOptions> webhook)
+    {
+        if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
+        {
+            return BadPhone();
+        }
+
+        var removed = await grains.GetGrain<IEmployeeGrain>(e164).Remove();
+        return removed ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    private static ProblemHttpResult BadPhone() =>
+        TypedResults.Problem("Not a phone number; use E.164, URL-encoded (%2B15550100001).", statusCode: StatusCodes.Status400BadRequest);
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}
+
+/// <summary>PUT /admin/employees/{phone}: <c>{"name": "...", "employeeId": "...", "timeZone": "Australia/Sydney"}</c> (time zone optional).</summary>
+public sealed record EmployeeRequest(string? Name, string? EmployeeId, string? TimeZone);

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchboard.Grains.Agents;
+
+/// <summary>Configuration section "Quality": the budget a reply must fit and how hard refinement tries.</summary>
+public sealed class QualityOptions
+{
+    public const string Section = "Quality";
+
+    /// <summary>Most SMS segments a reply may take (GSM-7: 160 characters alone, 153 each when split; UCS-2: 70/67).</summary>
+    [Range(1, 10)]
+    public int MaxSegments { get; set; } = 3;
+
+    /// <summary>Rewrites of a failing reply before the safe fallback is sent instead.</summary>
+    [Range(0, 5)]
+    public int MaxRefinements { get; set; } = 2;
+}

@@ -1,0 +1,57 @@
+namespace Switchboard.Grains.Agents.Rules;
+
+/// <summary>The deterministic composer (Agents:Provider=Rules): short, factual replies that lead with what happened.</summary>
+public sealed class RulesComposer : IComposer
+{
+    public const string NotRegisteredReply =
+        "Hi! This number isn't registered for timesheets yet. Please ask your manager to add you, then text 'help'.";
+
+    public Task<string> ComposeAsync(TurnContext context, CancellationToken cancellationToken) => Task.FromResult(Compose(context));
+
+    public static string Compose(TurnContext context)
+    {
+        var outcome = context.Outcome;
+        return outcome?.Kind switch
+        {
+            OutcomeKind.Logged => $"{Fact(outcome)} Week total: {Total(outcome.Week)}.",
+            OutcomeKind.Removed => $"{Fact(outcome)} Week total: {Total(outcome.Week)}.",
+            OutcomeKind.Status => Status(outcome.Week),
+            OutcomeKind.Submitted => $"{Fact(outcome)} Thanks!",
+            OutcomeKind.Rejected => outcome.Problem ?? ComposerStep.UsageText,
+            OutcomeKind.Clarify => context.Plan?.Clarification ?? ComposerStep.UsageText,
+            OutcomeKind.NotRegistered => NotRegisteredReply,
+            _ => ComposerStep.UsageText,
+        };
+    }
+
+    /// <summary>
+    /// The one sentence a reply to this outcome must carry; refinement puts it back when a rewrite lost it.
+    /// Null when the outcome has no fact of its own (help, questions, refusals).
+    /// </summary>
+    public static string? Fact(TimesheetOutcome? outcome) => outcome switch
+    {
+        { Kind: OutcomeKind.Logged, Entry: { } e } => $"Logged {SmsText.Hours(e.Hours)} on {e.Project} for {SmsText.Day(e.Date)}.",
+        { Kind: OutcomeKind.Removed, Entry: { } e } => $"Removed {SmsText.Hours(e.Hours)} on {e.Project} for {SmsText.Day(e.Date)}.",
+        { Kind: OutcomeKind.Submitted, Week: { } w } => $"Submitted the week of {SmsText.Day(w.WeekStart)}: {Total(w)} in total.",
+        { Kind: OutcomeKind.Status, Week: { } w } => $"Week of {SmsText.Day(w.WeekStart)} total: {Total(w)}.",
+        _ => null,
+    };
+
+    private static string Status(WeekView? week)
+    {
+        if (week is null || week.Entries.Count == 0)
+        {
+            var from = week is null ? "" : $" for the week of {SmsText.Day(week.WeekStart)}";
+            return $"Nothing logged yet{from}. Text '{RulesPlanner.LogExample}' to add hours.";
+        }
+
+        // Per project, in the order first logged this week; the total last, as on a paper timesheet.
+        var projects = week.Entries
+            .GroupBy(e => e.Project, StringComparer.OrdinalIgnoreCase)
+            .Select(g => $"{g.First().Project} {SmsText.Hours(g.Sum(e => e.Hours))}");
+        var state = week.Submitted ? " Submitted." : " Not submitted yet.";
+        return $"Week of {SmsText.Day(week.WeekStart)}: {string.Join(", ", projects)}. Total: {Total(week)}.{state}";
+    }
+
+    private static string Total(WeekView? week) => SmsText.Hours(week?.TotalHours ?? 0);
+}

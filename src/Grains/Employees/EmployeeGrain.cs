@@ -1,0 +1,153 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
+using Switchboard.Grains.Agents;
+using Switchboard.Grains.Timesheets;
+
+namespace Switchboard.Grains.Employees;
+
+/// <summary>
+/// One number in the employee directory. While someone is enrolled it holds a reminder that wakes every
+/// Timesheet:ReminderCheckPeriod and, once the local reminder time has passed, asks them to submit an unsubmitted week.
+/// Ticks can be missed or doubled: the week reminded is recorded and the SMS id is deterministic, so it goes once.
+/// </summary>
+public sealed class EmployeeGrain(
+    [PersistentState("employee", StorageNames.State)] IPersistentState<EmployeeState> state,
+    IOptions<TimesheetOptions> timesheet,
+    Branding branding,
+    [FromKeyedServices(EmployeeGrain.ReminderClock)] TimeProvider time,
+    ILogger<EmployeeGrain> logger)
+    : Grain, IEmployeeGrain, IRemindable
+{
+    public const string ReminderName = "timesheet-reminder";
+
+    /// <summary>
+    /// The clock deciding whether a reminder is due: the host's TimeProvider, under its own key so tests can move the
+    /// employees' week forward without moving the clock of the Orleans runtime (timers, reminders, membership).
+    /// </summary>
+    public const string ReminderClock = "timesheet-reminders";
+
+    private EmployeeState State => state.State;
+    private string Phone => this.GetPrimaryKeyString();
+
+    public async Task<EmployeeRegistration> Register(EmployeeProfile profile)
+    {
+        if (profile.Problem() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(profile));
+        }
+
+        var registration = State.IsRegistered ? EmployeeRegistration.Updated : EmployeeRegistration.Created;
+        State.EmployeeId = profile.EmployeeId.Trim();
+        State.Name = profile.Name.Trim();
+        State.TimeZone = profile.TimeZone;
+        State.IsGuest = false;
+        await state.WriteOrReloadAsync(this);
+        await KeepReminderAsync();
+        EmployeeLog.Registered(logger, PhoneMask.Mask(Phone), State.EmployeeId, registration.ToString());
+        return registration;
+    }
+
+    public async Task<bool> Remove()
+    {
+        if (!State.IsRegistered)
+        {
+            return false;
+        }
+
+        var employeeId = State.EmployeeId!;
+        await DropReminderAsync();
+        await state.ClearStateAsync();
+        EmployeeLog.Removed(logger, PhoneMask.Mask(Phone), employeeId);
+        return true;
+    }
+
+    public Task<Employee?> Get() => Task.FromResult(State.IsRegistered ? View() : null);
+
+    public async Task<Employee> EnrollGuest()
+    {
+        if (!State.IsRegistered)
+        {
+            // Derived from the number, so a guest who is enrolled again (after a removal) finds their hours again.
+            State.EmployeeId = "guest-" + new string([.. Phone.Where(char.IsAsciiDigit)]);
+            State.Name = Branding.GuestName;
+            State.IsGuest = true;
+            await state.WriteOrReloadAsync(this);
+            await KeepReminderAsync();
+            EmployeeLog.GuestEnrolled(logger, PhoneMask.Mask(Phone), State.EmployeeId);
+        }
+
+        return View();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!State.IsRegistered || !timesheet.Value.RemindersEnabled)
+        {
+            await DropReminderAsync();
+            return;
+        }
+
+        var zone = EffectiveTimeZone;
+        var localNow = TimesheetCalendar.LocalTime(time.GetUtcNow(), zone);
+        if (ReminderSchedule.DueWeek(localNow, timesheet.Value) is not { } weekStart || State.RemindedWeek == weekStart)
+        {
+            return;
+        }
+
+        var week = (await GrainFactory.GetGrain<ITimesheetGrain>(State.EmployeeId!).Status(DateOnly.FromDateTime(localNow))).Week;
+        if (week?.Submitted == true)
+        {
+            await RecordRemindedAsync(weekStart, "already submitted");
+            return;
+        }
+
+        if (await GrainFactory.GetGrain<IConversationGrain>(Phone).IsOptedOut())
+        {
+            // Not recorded: if they opt back in before the week ends, a later tick still reminds them.
+            EmployeeLog.ReminderSkipped(logger, PhoneMask.Mask(Phone), weekStart, "opted out");
+            return;
+        }
+
+        var logged = week is { TotalHours: > 0 } ? $"You have {SmsText.Hours(week.TotalHours)} logged" : "Nothing is logged yet";
+        var body = branding.Apply(
+            $"Reminder: please submit your timesheet for the week of {SmsText.Day(weekStart)}. {logged}; text 'submit' when it's complete.",
+            State.Name);
+
+        // Sent before it is recorded: a crash in between sends again, which the outbound grain (same id) ignores.
+        var id = OutboundId.For(Phone, $"reminder-{weekStart:yyyy-MM-dd}", "reminder");
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(id).Send(new OutboundSms(Phone, body, "reminder"));
+        State.RemindedWeek = weekStart;
+        await state.WriteOrReloadAsync(this);
+        EmployeeLog.ReminderSent(logger, PhoneMask.Mask(Phone), weekStart);
+    }
+
+    private async Task RecordRemindedAsync(DateOnly weekStart, string reason)
+    {
+        State.RemindedWeek = weekStart;
+        await state.WriteOrReloadAsync(this);
+        EmployeeLog.ReminderSkipped(logger, PhoneMask.Mask(Phone), weekStart, reason);
+    }
+
+    private async Task KeepReminderAsync()
+    {
+        if (timesheet.Value.RemindersEnabled)
+        {
+            var period = timesheet.Value.ReminderCheckPeriod;
+            await this.RegisterOrUpdateReminder(ReminderName, period, period);
+        }
+    }
+
+    private async Task DropReminderAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private string EffectiveTimeZone => State.TimeZone ?? timesheet.Value.TimeZone;
+
+    private Employee View() => new(Phone, State.EmployeeId!, State.Name, EffectiveTimeZone) { IsGuest = State.IsGuest };
+}
