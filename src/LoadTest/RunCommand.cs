@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace Switchboard.LoadTest;
+
+/// <summary>The <c>run</c> command: its options, their help text and validation.</summary>
+public static class RunCommand
+{
+    private static readonly Option<Uri> Url = new("--url")
+    {
+        Description = "Base URL of the service; requests go to {url}/twilio/sms. Loopback or your own deployment only.",
+        Required = true,
+        CustomParser = r => Uri.TryCreate(Single(r), UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : Error<Uri>(r, "an absolute http(s) URL"),
+    };
+
+    private static readonly Option<string> AuthToken = new("--auth-token")
+    {
+        Description = "Twilio auth token the service validates signatures with (Development: switchboard-dev-auth-token).",
+        Required = true,
+    };
+
+    private static readonly Option<Uri?> SignatureUrl = new("--signature-url")
+    {
+        Description = "Public base URL the service signs against (its Twilio:WebhookBaseUrl), when it differs from --url.",
+        CustomParser = r => Uri.TryCreate(Single(r), UriKind.Absolute, out var u) ? u : Error<Uri>(r, "an absolute URL"),
+    };
+
+    private static readonly Option<int> Senders = Positive("--senders", 1000, "Distinct senders (+1555 and 7 digits, deterministic from --seed).");
+    private static readonly Option<int> Messages = Positive("--messages", 5, "Messages per sender, sent in sequence (the next after the previous ack).");
+    private static readonly Option<int> Concurrency = Positive("--concurrency", 64, "Closed model: concurrent senders in flight. Also the connection cap in the open model.");
+
+    private static readonly Option<TimeSpan?> Duration = new("--duration")
+    {
+        Description = "Stop sending after this long (30s, 2m, 500ms) even if messages remain; in-flight requests finish.",
+        CustomParser = r => ValueParsers.TryParseDuration(Single(r), out var d) ? d : Error<TimeSpan>(r, "a duration such as 30s or 2m"),
+    };
+
+    private static readonly Option<string> Body = new("--body") { Description = "Message text.", DefaultValueFactory = _ => "check my timesheet" };
+
+    private static readonly Option<double?> Rate = new("--rate")
+    {
+        Description = "Open model: fixed arrival rate, e.g. 2000/s. Latency counts from each request's intended send time.",
+        CustomParser = r => ValueParsers.TryParseRate(Single(r), out var v) ? v : Error<double>(r, "a rate such as 2000/s"),
+    };
+
+    private static readonly Option<FileInfo?> Json = new("--json") { Description = "Also write the results as JSON to this file." };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the sender numbers.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<string> To = new("--to") { Description = "The service's number (form field To).", DefaultValueFactory = _ => "+15005550006" };
+
+    private static readonly Option<string> AccountSid = new("--account-sid")
+    {
+        Description = "Form field AccountSid.",
+        DefaultValueFactory = _ => "AC00000000000000000000000000000000",
+    };
+
+    private static readonly Option<TimeSpan> Timeout = new("--timeout")
+    {
+        Description = "Per-request timeout; a timeout counts as an error.",
+        DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+        CustomParser = r => ValueParsers.TryParseDuration(Single(r), out var d) ? d : Error<TimeSpan>(r, "a duration such as 10s"),
+    };
+
+    private static readonly Option<bool> ExpectReplies = new("--expect-replies")
+    {
+        Description = "Start a fake Twilio REST server on 127.0.0.1:--twilio-fake-port and report end-to-end reply latency. "
+            + "Start the service with Twilio__Enabled=true Twilio__ApiBaseUrl=http://127.0.0.1:<port>.",
+    };
+
+    private static readonly Option<int> TwilioFakePort = new("--twilio-fake-port") { Description = "Port of the fake Twilio server (with --expect-replies).", DefaultValueFactory = _ => 5399 };
+
+    private static readonly Option<TimeSpan> ReplyTimeout = new("--reply-timeout")
+    {
+        Description = "With --expect-replies: how long to wait for the last replies after sending stops.",
+        DefaultValueFactory = _ => TimeSpan.FromSeconds(60),
+        CustomParser = r => ValueParsers.TryParseDuration(Single(r), out var d) ? d : Error<TimeSpan>(r, "a duration such as 60s"),
+    };
+
+    private static readonly Option<bool> AllowRemote = new("--allow-remote")
+    {
+        Description = "Allow a --url that is not loopback. Only ever point this tool at a deployment you own.",
+    };
+
+    public static Command Create(Func<LoadOptions, CancellationToken, Task<int>> run)
+    {
+        var command = new Command("run", "Send signed inbound-SMS webhooks from many concurrent senders and report ack latency.")
+        {
+            Url, AuthToken, SignatureUrl, Senders, Messages, Concurrency, Duration, Body, Rate, Json, Seed, To, AccountSid, Timeout,
+            ExpectReplies, TwilioFakePort, ReplyTimeout, AllowRemote,
+        };
+        command.Validators.Add(result =>
+        {
+            var url = result.GetValue(Url);
+            if (url is not null && !result.GetValue(AllowRemote) && !url.IsLoopback)
+            {
+                result.AddError($"--url {url} is not loopback: pass --allow-remote if it is your own deployment.");
+            }
+        });
+        command.SetAction((parse, cancel) => run(Bind(parse), cancel));
+        return command;
+    }
+
+    private static LoadOptions Bind(ParseResult parse) => new()
+    {
+        Url = parse.GetRequiredValue(Url),
+        AuthToken = parse.GetRequiredValue(AuthToken),
+        SignatureUrl = parse.GetValue(SignatureUrl),
+        Senders = parse.GetValue(Senders),
+        Messages = parse.GetValue(Messages),
+        Concurrency = parse.GetValue(Concurrency),
+        Duration = parse.GetValue(Duration),
+        Body = parse.GetValue(Body) ?? "",
+        Rate = parse.GetValue(Rate),
+        Json = parse.GetValue(Json),
+        Seed = parse.GetValue(Seed),
+        To = parse.GetValue(To) ?? "",
+        AccountSid = parse.GetValue(AccountSid) ?? "",
+        Timeout = parse.GetValue(Timeout),
+        ExpectReplies = parse.GetValue(ExpectReplies),
+        TwilioFakePort = parse.GetValue(TwilioFakePort),
+        ReplyTimeout = parse.GetValue(ReplyTimeout),
+    };
+
+    private static Option<int> Positive(string name, int defaultValue, string description)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError($"{name} must be at least 1.");
+            }
+        });
+        return option;
+    }
+
+    private static string Single(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+
+    private static T Error<T>(ArgumentResult result, string expected)
+    {
+        result.AddError($"{(result.Parent as OptionResult)?.Option.Name ?? "the option"} expects {expected}.");
+        return default!;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Switchboard.LoadTest;
+
+/// <summary>Parses "30s", "2m", "500ms", "1h" or a bare number of seconds; and "200/s" or "200" as a rate.</summary>
+public static class ValueParsers
+{
+    public static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        text = text.Trim();
+        (string number, double scale) = text switch
+        {
+            _ when text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (text[..^2], 0.001),
+            _ when text.EndsWith('s') || text.EndsWith('S') => (text[..^1], 1),
+            _ when text.EndsWith('m') || text.EndsWith('M') => (text[..^1], 60),
+            _ when text.EndsWith('h') || text.EndsWith('H') => (text[..^1], 3600),
+            _ => (text, 1),
+        };
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || double.IsInfinity(value))
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromSeconds(value * scale);
+        return true;
+    }
+
+    public static bool TryParseRate(string text, out double perSecond)
+    {
+        text = text.Trim();
+        if (text.EndsWith("/s", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text[..^2];
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out perSecond) && perSecond > 0 && !double.IsInfinity(perSecond);
+    }
+}
