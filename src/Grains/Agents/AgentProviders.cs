@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Grains.Agents.OpenAI;
 using Switchboard.Grains.Agents.Rules;
 
 namespace Switchboard.Grains.Agents;
@@ -9,6 +10,7 @@ public static class AgentProviders
 {
     public const string ProviderKey = "Agents:Provider";
     public const string Rules = "Rules";
+    public const string OpenAI = "OpenAI";
 
     public static IServiceCollection AddAgentProviders(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,8 +21,11 @@ public static class AgentProviders
                 services.AddSingleton<IPlanner, RulesPlanner>();
                 services.AddSingleton<IComposer, RulesComposer>();
                 break;
+            case "OPENAI":
+                services.AddOpenAIAgents(configuration);
+                break;
             default:
-                throw new InvalidOperationException($"{ProviderKey} '{provider}' is not known: use '{Rules}'.");
+                throw new InvalidOperationException($"{ProviderKey} '{provider}' is not known: use '{Rules}' or '{OpenAI}'.");
         }
 
         return services;
