@@ -28,6 +28,7 @@ public sealed class ConversationGrain(
 
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private bool _reminderHeld;
+    private IGrainReminder? _reminder;
     private IGrainTimer? _stepTimer;
     private IGrainTimer? _interimTimer;
 
@@ -225,10 +226,9 @@ public sealed class ConversationGrain(
         {
             DispatchCurrentStep();
         }
-        else
-        {
-            await ReleaseReminderAsync();
-        }
+
+        // The wake-up reminder stays until its next tick finds the conversation idle: a sender who texts again
+        // soon costs no reminder writes on the acknowledgement path.
     }
 
     private Task SendAsync(string outboundId, string body, string purpose) =>
@@ -303,8 +303,14 @@ public sealed class ConversationGrain(
         // Activation already resumed any pending turn (OnActivateAsync); the tick only has to clean up.
         if (!HasPendingWork)
         {
-            _reminderHeld = true;
-            await ReleaseReminderAsync();
+            var reminder = _reminder ?? await this.GetReminder(WakeUpReminder);
+            if (reminder is not null)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminder = null;
+            _reminderHeld = false;
         }
     }
 
@@ -316,24 +322,8 @@ public sealed class ConversationGrain(
         }
 
         var period = options.Value.ReminderPeriod;
-        await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
+        _reminder = await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
         _reminderHeld = true;
-    }
-
-    private async Task ReleaseReminderAsync()
-    {
-        if (!_reminderHeld)
-        {
-            return;
-        }
-
-        var reminder = await this.GetReminder(WakeUpReminder);
-        if (reminder is not null)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _reminderHeld = false;
     }
 
     private void Remember(string messageSid)

@@ -22,6 +22,7 @@ public sealed class OutboundSmsGrain(
     private const string RetryReminder = "outbound-retry";
 
     private IGrainTimer? _attemptTimer;
+    private IGrainReminder? _reminder;
 
     private OutboundState State => state.State;
     private string Id => this.GetPrimaryKeyString();
@@ -34,7 +35,7 @@ public sealed class OutboundSmsGrain(
         }
 
         var period = options.Value.ReminderPeriod;
-        await this.RegisterOrUpdateReminder(RetryReminder, period, period);
+        _reminder = await this.RegisterOrUpdateReminder(RetryReminder, period, period);
         State.Message = message;
         State.Status = DeliveryStatus.Pending;
         State.CreatedAt = time.GetUtcNow();
@@ -143,10 +144,12 @@ public sealed class OutboundSmsGrain(
 
     private async Task ReleaseReminderAsync()
     {
-        if (await this.GetReminder(RetryReminder) is { } reminder)
+        if ((_reminder ?? await this.GetReminder(RetryReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
+
+        _reminder = null;
     }
 
     public async Task RecordStatus(string twilioStatus, string? errorCode)
