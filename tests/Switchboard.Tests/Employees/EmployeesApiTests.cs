@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using Switchboard.Contracts;
+using Switchboard.Tests.Http;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Employees;
+
+/// <summary>PUT/GET/DELETE /admin/employees/{phone} through the real host (Azurite storage).</summary>
+[Collection(HttpCollection.Name)]
+public sealed class EmployeesApiTests(HttpFixture fixture)
+{
+    private readonly HttpClient _client = AdminClient(fixture);
+
+    private static HttpClient AdminClient(HttpFixture fixture)
+    {
+        var client = fixture.Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        return client;
+    }
+
+    private static string Url(string phone) => $"/admin/employees/{Uri.EscapeDataString(phone)}";
+
+    [Fact]
+    public async Task Registers_updates_reads_and_removes_an_employee()
+    {
+        var phone = TestSms.NewPhone();
+
+        var created = await _client.PutAsJsonAsync(Url(phone), new { name = "Alice Smith", employeeId = "E100" });
+        var updated = await _client.PutAsJsonAsync(Url(phone), new { name = "Alice Jones", employeeId = "E100", timeZone = "Europe/London" });
+        var read = await _client.GetFromJsonAsync<Employee>(Url(phone));
+        var deleted = await _client.DeleteAsync(Url(phone));
+        var gone = await _client.GetAsync(Url(phone));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("Australia/Sydney", (await created.Content.ReadFromJsonAsync<Employee>())!.TimeZone);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal(new Employee(phone, "E100", "Alice Jones", "Europe/London"), read);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("not-a-phone", "{\"name\":\"A\",\"employeeId\":\"E1\"}")]
+    [InlineData("+15550100001", "{\"employeeId\":\"E1\"}")]
+    [InlineData("+15550100001", "{\"name\":\"A\"}")]
+    [InlineData("+15550100001", "{\"name\":\"A\",\"employeeId\":\"E1\",\"timeZone\":\"Mars/Olympus\"}")]
+    public async Task Refuses_a_bad_number_missing_fields_or_an_unknown_time_zone(string phone, string json)
+    {
+        var response = await _client.PutAsync(Url(phone), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Needs_the_admin_key()
+    {
+        var anonymous = fixture.Factory.CreateClient();
+
+        var response = await anonymous.PutAsJsonAsync(Url(TestSms.NewPhone()), new { name = "Mallory", employeeId = "E666" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
