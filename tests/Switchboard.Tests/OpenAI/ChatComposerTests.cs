@@ -28,6 +28,7 @@ public sealed class ChatComposerTests : IAsyncLifetime
         var entry = new TimesheetEntryView(day, "Apollo", 8m);
         var context = new TurnContext("+15550100001", "SM123", "log 8h on Apollo today", DateTimeOffset.UnixEpoch)
         {
+            Today = day,
             Plan = new TurnPlan(Intent.Log) { Hours = 8m, Project = "Apollo", Date = day },
             Outcome = new TimesheetOutcome(OutcomeKind.Logged) { Entry = entry, Week = new WeekView(new DateOnly(2026, 11, 23), [entry], false) },
         };
@@ -42,6 +43,7 @@ public sealed class ChatComposerTests : IAsyncLifetime
         Assert.Contains("\"project\":\"Apollo\"", request.UserText, StringComparison.Ordinal);
         Assert.Contains("\"totalHours\":8", request.UserText, StringComparison.Ordinal);
         Assert.Contains("\"intent\":\"Log\"", request.UserText, StringComparison.Ordinal);
+        Assert.Contains("\"today\":\"2026-11-25\"", request.UserText, StringComparison.Ordinal);
         Assert.DoesNotContain("+15550100001", request.UserText + request.SystemText, StringComparison.Ordinal);
         Assert.Contains("320", request.SystemText, StringComparison.Ordinal);
     }

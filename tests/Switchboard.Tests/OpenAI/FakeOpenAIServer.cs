@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,9 +16,10 @@ namespace Switchboard.Tests.OpenAI;
 /// <summary>
 /// A small OpenAI-compatible server on loopback: <c>POST /v1/chat/completions</c>, non-streaming. It plays a
 /// believable model: a request that asks for JSON (a plan) is answered from <see cref="Plans"/> keyed by the SMS
-/// text, any other request (the composer) with <see cref="Reply"/>. Every request is recorded.
+/// text, any other request (the composer) with <see cref="Reply"/> or <see cref="ReplyWriter"/>. Every request is
+/// recorded.
 /// </summary>
-public sealed class FakeOpenAIServer : IAsyncDisposable
+public sealed partial class FakeOpenAIServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private long _sequence;
@@ -27,11 +29,17 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>Base URL to configure as <c>Agents:OpenAI:Endpoint</c> (ends in /v1).</summary>
     public string Endpoint { get; private set; } = "";
 
-    /// <summary>SMS text (as the user message) → what the model answers, usually plan JSON, sometimes garbage.</summary>
+    /// <summary>
+    /// SMS text (as the user message) → what the model answers, usually plan JSON, sometimes garbage. "{today}" in an
+    /// answer becomes the date the system prompt gives as today, as a model reading the prompt would write it.
+    /// </summary>
     public ConcurrentDictionary<string, string> Plans { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What the model writes when it is asked for a reply rather than a plan.</summary>
     public string Reply { get; set; } = "Logged 8h on Apollo today. Week total: 8h.";
+
+    /// <summary>When set, writes the reply from the facts (the composer's JSON user message) instead of <see cref="Reply"/>.</summary>
+    public Func<JsonNode, string>? ReplyWriter { get; set; }
 
     /// <summary>Plan answer for a text not in <see cref="Plans"/>, like a model that understood nothing.</summary>
     public string UnknownPlan { get; set; } = """{"intent":"Help"}""";
@@ -40,6 +48,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public int? FailWithStatus { get; set; }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    private int _failuresLeft;
+
+    /// <summary>Answers the next <paramref name="count"/> requests with 503, like a model that is briefly overloaded.</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
 
     public static async Task<FakeOpenAIServer> StartAsync()
     {
@@ -63,14 +76,15 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var recorded = new RecordedRequest(request.Headers.Authorization.ToString(), body);
         Requests.Enqueue(recorded);
 
-        if (FailWithStatus is { } status)
+        var failing = FailWithStatus ?? (Interlocked.Decrement(ref _failuresLeft) >= 0 ? StatusCodes.Status503ServiceUnavailable : null);
+        if (failing is { } status)
         {
             return Results.Json(new { error = new { message = "The fake model is overloaded.", type = "server_error" } }, statusCode: status);
         }
 
         var content = recorded.AsksForJson
-            ? Plans.TryGetValue(recorded.UserText.Trim(), out var plan) ? plan : UnknownPlan
-            : Reply;
+            ? (Plans.TryGetValue(recorded.UserText.Trim(), out var plan) ? plan : UnknownPlan).Replace("{today}", Today(recorded.SystemText), StringComparison.Ordinal)
+            : ReplyWriter is { } writer ? writer(JsonNode.Parse(recorded.UserText)!) : Reply;
         var id = Interlocked.Increment(ref _sequence);
         return Results.Json(new
         {
@@ -85,6 +99,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             usage = new { prompt_tokens = 100, completion_tokens = 20, total_tokens = 120 },
         });
     }
+
+    private static string Today(string systemPrompt) => TodayInPrompt().Match(systemPrompt) is { Success: true } m ? m.Groups[1].Value : "";
+
+    [GeneratedRegex(@"""today"" = (\d{4}-\d{2}-\d{2})")]
+    private static partial Regex TodayInPrompt();
 
     public async ValueTask DisposeAsync()
     {

@@ -42,8 +42,9 @@ internal static class AgentPrompts
     public static string Composer { get; } =
         $"""
         You write the SMS reply of Switchboard, a timesheet assistant, to one employee.
-        The user message is JSON facts: "message" (what the employee texted), "plan" (how it was understood) and
-        "outcome" (what happened to their timesheet: kind, entry, week with entries and totalHours, problem).
+        The user message is JSON facts: "message" (what the employee texted), "today" (their date), "plan" (how it
+        was understood) and "outcome" (what happened to their timesheet: kind, entry, week with entries and
+        totalHours, problem).
 
         Write the reply:
         - plain text only: no markdown, no bullet symbols, no emoji; at most {ReplyBudget} characters;

@@ -16,7 +16,7 @@ public sealed class ChatComposer(IChatClient chatClient, ILogger<ChatComposer> l
     public async Task<string> ComposeAsync(TurnContext context, CancellationToken cancellationToken)
     {
         // The phone number stays out of the prompt: the model needs the facts of the turn, not who sent it.
-        var facts = JsonSerializer.Serialize(new ComposerFacts(context.Text, context.Plan, context.Outcome), AgentJson.Options);
+        var facts = JsonSerializer.Serialize(new ComposerFacts(context.Text, context.Today, context.Plan, context.Outcome), AgentJson.Options);
         List<ChatMessage> messages =
         [
             new(ChatRole.System, AgentPrompts.Composer),
@@ -33,5 +33,6 @@ public sealed class ChatComposer(IChatClient chatClient, ILogger<ChatComposer> l
         return reply;
     }
 
-    private sealed record ComposerFacts(string Message, TurnPlan? Plan, TimesheetOutcome? Outcome);
+    /// <summary>Today (the sender's date) lets the model say "today" or "Monday" instead of a bare date.</summary>
+    private sealed record ComposerFacts(string Message, DateOnly? Today, TurnPlan? Plan, TimesheetOutcome? Outcome);
 }
