@@ -1,4 +1,5 @@
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Agents.Rules;
 
 namespace Switchboard.Grains.Timesheets;
 
@@ -168,14 +169,18 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
     private DateOnly OldestKeptDay(DateOnly today) => WeekStartOf(today).AddDays(-7 * (options.RetentionWeeks - 1));
 
     /// <summary>
-    /// The project as it will be stored: the configured spelling when there is a list (null when it is not on it),
+    /// The project as it will be stored: the configured spelling when there is a list (forgiving one typo, "Apolo"; null
+    /// when it is not on it),
     /// else the spelling already in use, so "apollo" and "Apollo" add up under one name.
     /// </summary>
     private string? CanonicalProject(string project)
     {
         if (options.Projects.Length > 0)
         {
-            return options.Projects.FirstOrDefault(p => string.Equals(p.Trim(), project, StringComparison.OrdinalIgnoreCase))?.Trim();
+            var known = options.Projects.Select(p => p.Trim()).ToList();
+            var exact = known.FindIndex(p => string.Equals(p, project, StringComparison.OrdinalIgnoreCase));
+            var index = exact >= 0 ? exact : EditDistance.Nearest(project.ToLowerInvariant(), known.Select((p, i) => (p.ToLowerInvariant(), i)));
+            return index is { } i and >= 0 ? known[i] : null;
         }
 
         return state.Entries.LastOrDefault(e => string.Equals(e.Project, project, StringComparison.OrdinalIgnoreCase))?.Project ?? project;

@@ -177,6 +177,7 @@ public sealed class TimesheetTests
         var unknown = sheet.Log("SM2", Friday, "Hermes", 2, Friday, Now);
 
         Assert.Equal("Project Zeus", known.Entry!.Project);
+        Assert.Equal("Apollo", sheet.Log("SM3", Friday, "Apolo", 1, Friday, Now).Entry!.Project);
         Assert.Equal(OutcomeKind.Rejected, unknown.Kind);
         Assert.Contains("Apollo, Project Zeus", unknown.Problem, StringComparison.Ordinal);
     }
