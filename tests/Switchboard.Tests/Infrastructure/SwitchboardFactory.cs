@@ -23,7 +23,9 @@ public sealed class SwitchboardFactory(
             ["ConnectionStrings:AzureStorage"] = storageConnectionString,
             ["Orleans:SiloPort"] = $"{AzuriteFixture.FreePort()}",
             ["Orleans:GatewayPort"] = $"{AzuriteFixture.FreePort()}",
+            // Own cluster and service ids: factories sharing one Azurite never see each other's reminders or state.
             ["Orleans:ClusterId"] = $"http-tests-{Guid.NewGuid():N}",
+            ["Orleans:ServiceId"] = $"http-tests-{Guid.NewGuid():N}",
             ["Twilio:AccountSid"] = "AC11111111111111111111111111111111",
             ["Twilio:AuthToken"] = AuthToken,
             ["Twilio:FromNumber"] = FromNumber,
