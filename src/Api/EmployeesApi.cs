@@ -53,7 +53,8 @@ public static class EmployeesApi
         return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
     }
 
-    internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteEmployee(
+    /// <summary>Idempotent: removing a number nobody is registered at is also 204, so an operator's retry is harmless.</summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteEmployee(
         string phone, IGrainFactory grains, IOptions<WebhookOptions> webhook)
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
@@ -61,8 +62,8 @@ public static class EmployeesApi
             return BadPhone();
         }
 
-        var removed = await grains.GetGrain<IEmployeeGrain>(e164).Remove();
-        return removed ? TypedResults.NoContent() : TypedResults.NotFound();
+        await grains.GetGrain<IEmployeeGrain>(e164).Remove();
+        return TypedResults.NoContent();
     }
 
     private static ProblemHttpResult BadPhone() =>

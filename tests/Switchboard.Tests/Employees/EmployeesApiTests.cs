@@ -30,6 +30,7 @@ public sealed class EmployeesApiTests(HttpFixture fixture)
         var updated = await _client.PutAsJsonAsync(Url(phone), new { name = "Alice Jones", employeeId = "E100", timeZone = "Europe/London" });
         var read = await _client.GetFromJsonAsync<Employee>(Url(phone));
         var deleted = await _client.DeleteAsync(Url(phone));
+        var deletedAgain = await _client.DeleteAsync(Url(phone));
         var gone = await _client.GetAsync(Url(phone));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -37,6 +38,7 @@ public sealed class EmployeesApiTests(HttpFixture fixture)
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         Assert.Equal(new Employee(phone, "E100", "Alice Jones", "Europe/London"), read);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deletedAgain.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
