@@ -1,6 +1,8 @@
 using Azure.Data.Tables;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Switchboard.Contracts;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Outbound;
@@ -32,7 +34,13 @@ public static class SiloHosting
                 o.ServiceId = silo.ServiceId;
             });
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
-            orleans.AddAzureTableGrainStorage(StorageNames.State, o => o.TableServiceClient = new TableServiceClient(storage));
+            orleans.AddAzureTableGrainStorage(StorageNames.State, options => options.Configure<Serializer>((o, serializer) =>
+            {
+                o.TableServiceClient = new TableServiceClient(storage);
+                // Orleans' own format names types by their [Alias] (the default JSON embeds CLR type names), so renaming
+                // a state class or namespace never orphans what is stored.
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
             orleans.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(storage));
             orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = MinimumReminderPeriod(configuration));
             orleans.AddDashboard();
