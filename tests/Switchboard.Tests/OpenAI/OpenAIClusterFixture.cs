@@ -7,21 +7,21 @@ namespace Switchboard.Tests.OpenAI;
 /// The test cluster with <c>Agents:Provider=OpenAI</c> against a <see cref="FakeOpenAIServer"/> that plays a small,
 /// deterministic model: it maps the SMS texts of the conversation tests to plans, and writes replies from the facts.
 /// </summary>
-public sealed class OpenAIClusterFixture : ClusterFixture, IAsyncLifetime
+public sealed class OpenAIClusterFixture : ClusterFixture
 {
     public FakeOpenAIServer Model { get; private set; } = null!;
 
-    async Task IAsyncLifetime.InitializeAsync()
+    public override async Task InitializeAsync()
     {
         // The endpoint must be known before the silo reads its configuration.
         Model = await FakeOpenAIServer.StartAsync();
         Model.ReplyWriter = WriteReply;
-        await InitializeAsync();
+        await base.InitializeAsync();
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await DisposeAsync();
+        await base.DisposeAsync();
         await Model.DisposeAsync();
     }
 
