@@ -43,7 +43,7 @@ public sealed class ConversationGrain(
         if (State.Turn is not null)
         {
             ConversationLog.TurnResumed(logger, PhoneMask.Mask(Phone), State.Turn.Context.MessageSid, State.Turn.StepIndex);
-            DispatchCurrentStep();
+            await AdvanceAsync();
         }
         else if (State.Inbox.Count > 0)
         {
@@ -75,12 +75,21 @@ public sealed class ConversationGrain(
 
         // The wake-up reminder is registered before the message is persisted: if storage fails, nothing was
         // accepted, the webhook answers 5xx (Durable mode) and Twilio delivers again.
-        await HoldReminderAsync();
+        try
+        {
+            await HoldReminderAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle(); // the message is in the in-memory inbox only: reload what storage holds
+            throw;
+        }
+
         Remember(sms.MessageSid);
         await state.WriteOrReloadAsync(this);
         if (notifyOverflow)
         {
-            await SendAsync(OutboundId.For(Phone, sms.MessageSid, "overflow"), OverflowReply, "overflow");
+            await NotifyOverflowAsync(sms.MessageSid);
         }
 
         if (startTurn)
@@ -149,14 +158,20 @@ public sealed class ConversationGrain(
         turn.StepIndex++;
         turn.StepAttempt = 0;
         await state.WriteOrReloadAsync(this);
+        await AdvanceAsync();
+    }
+
+    /// <summary>Runs the turn's next step, or, once all have run, hands the reply over and ends the turn.</summary>
+    private Task AdvanceAsync()
+    {
+        var turn = State.Turn!;
         if (turn.StepIndex < pipeline.Count)
         {
             DispatchCurrentStep();
+            return Task.CompletedTask;
         }
-        else
-        {
-            await FinishTurnAsync(TurnOutcome.Answered, turn.Context.Reply, error: null);
-        }
+
+        return TryFinishTurnAsync(TurnOutcome.Answered, turn.Context.Reply, error: null);
     }
 
     private async Task StepFailedAsync(string error)
@@ -177,7 +192,38 @@ public sealed class ConversationGrain(
         }
 
         ConversationLog.TurnFailed(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, step, error);
-        await FinishTurnAsync(TurnOutcome.Failed, ApologyReply, $"{step}: {error}");
+        await TryFinishTurnAsync(TurnOutcome.Failed, ApologyReply, $"{step}: {error}");
+    }
+
+    /// <summary>
+    /// Ends the turn; if the hand-off to the outbound grain or the final write fails (storage trouble), the finished
+    /// turn stays as it is and the hand-off is tried again after a pause, so the reply is neither lost nor doubled.
+    /// </summary>
+    private async Task TryFinishTurnAsync(TurnOutcome outcome, string? reply, string? error)
+    {
+        var turn = State.Turn!;
+        try
+        {
+            await FinishTurnAsync(outcome, reply, error);
+        }
+        catch (Exception ex)
+        {
+            ConversationLog.FinishFailed(logger, ex, PhoneMask.Mask(Phone), turn.Context.MessageSid, options.Value.StepRetryBackoff);
+            ArmStepTimer(options.Value.StepRetryBackoff, turn, _ => TryFinishTurnAsync(outcome, reply, error));
+        }
+    }
+
+    private async Task NotifyOverflowAsync(string messageSid)
+    {
+        try
+        {
+            await SendAsync(OutboundId.For(Phone, messageSid, "overflow"), OverflowReply, "overflow");
+        }
+        catch (Exception ex)
+        {
+            // The message itself is safely recorded as dropped; only the courtesy notice is lost.
+            ConversationLog.OverflowNoticeFailed(logger, ex, PhoneMask.Mask(Phone), messageSid);
+        }
     }
 
     private async Task FinishTurnAsync(TurnOutcome outcome, string? reply, string? error)

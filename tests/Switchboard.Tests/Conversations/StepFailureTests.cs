@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Conversations;
@@ -7,16 +8,45 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Conversations;
 
 /// <summary>
-/// A pipeline whose composer fails for texts containing "flaky" (the first two times per message) or "broken" (always).
+/// A pipeline whose composer fails for texts containing "flaky" (the first two times per message) or "broken" (always),
+/// and an outbound grain that refuses the first two hand-offs of a reply to a text containing "handoff" (as when its
+/// storage is briefly down).
 /// </summary>
 public sealed class FaultyAgentsClusterFixture : ClusterFixture
 {
-    protected override void ConfigureServices(IServiceCollection services) =>
+    protected override void ConfigureServices(IServiceCollection services)
+    {
         services.AddSingleton(sp =>
         {
             var standard = AgentPipeline.Standard(sp);
             return new AgentPipeline([standard[0], standard[1], new FaultyStep(standard[2]), standard[3], standard[4]]);
         });
+        services.AddSingleton<IIncomingGrainCallFilter, FaultyHandOff>();
+    }
+
+    private sealed class FaultyHandOff : IIncomingGrainCallFilter
+    {
+        private readonly Dictionary<string, int> _failures = [];
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.Grain is IOutboundSmsGrain outbound && context.MethodName == nameof(IOutboundSmsGrain.Send))
+            {
+                var id = outbound.GetPrimaryKeyString();
+                lock (_failures)
+                {
+                    var failed = _failures.GetValueOrDefault(id);
+                    if (id.EndsWith(":reply", StringComparison.Ordinal) && HandOffMarker.IsMarked(id) && failed < 2)
+                    {
+                        _failures[id] = failed + 1;
+                        throw new InvalidOperationException("grain storage is unavailable");
+                    }
+                }
+            }
+
+            return context.Invoke();
+        }
+    }
 
     private sealed class FaultyStep(IAgentStep inner) : IAgentStep
     {
@@ -39,6 +69,14 @@ public sealed class FaultyAgentsClusterFixture : ClusterFixture
             return inner.RunAsync(context, cancellationToken);
         }
     }
+}
+
+/// <summary>MessageSids of the messages whose reply hand-off should fail at first.</summary>
+public static class HandOffMarker
+{
+    public const string Suffix = "HANDOFF";
+
+    public static bool IsMarked(string outboundId) => outboundId.Contains(Suffix, StringComparison.Ordinal);
 }
 
 [CollectionDefinition(Name)]
@@ -66,6 +104,23 @@ public sealed class StepFailureTests(FaultyAgentsClusterFixture fixture)
         var turn = Assert.Single((await conversation.GetView()).RecentTurns);
         Assert.Equal("Answered", turn.Outcome);
         Assert.Equal(3, turn.Steps.Single(s => s.Step == "compose").Attempts);
+    }
+
+    [Fact]
+    public async Task A_reply_whose_hand_off_fails_is_handed_off_again_and_sent_once()
+    {
+        var phone = TestSms.NewPhone();
+        var conversation = fixture.Grains.GetGrain<IConversationGrain>(phone);
+
+        await conversation.Accept(TestSms.From(phone, "help", TestSms.NewSid() + HandOffMarker.Suffix));
+        await conversation.Accept(TestSms.From(phone, "status"));
+
+        var replies = await fixture.Outbox.WaitForAsync(phone, 2, Timeout);
+        Assert.Contains(HandOffMarker.Suffix, replies[0].Purpose, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(async () => (await conversation.GetView()).RecentTurns.Count == 2, Timeout, "both turn records");
+        Assert.All((await conversation.GetView()).RecentTurns, t => Assert.Equal("Answered", t.Outcome));
+        await Task.Delay(300);
+        Assert.Equal(2, fixture.Outbox.AcceptedFor(phone).Count);
     }
 
     [Fact]
