@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Conversations;
@@ -41,7 +42,9 @@ public static class SwitchboardGrains
 
         services.AddSingleton<DevOutbox>();
         services.AddTransient<TwilioApiBaseUrlHandler>();
-        services.AddHttpClient(TwilioSmsSender.HttpClientName).AddHttpMessageHandler<TwilioApiBaseUrlHandler>();
+        services.AddHttpClient(TwilioSmsSender.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.RequestTimeout)
+            .AddHttpMessageHandler<TwilioApiBaseUrlHandler>();
         var twilio = configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new TwilioOptions();
         if (twilio.IsEnabled(isDevelopment))
         {

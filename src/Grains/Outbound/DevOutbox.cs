@@ -16,7 +16,7 @@ public sealed partial class DevOutbox(TimeProvider time, ILogger<DevOutbox> logg
 
     public IReadOnlyList<DevOutboxMessage> Messages => [.. _messages];
 
-    public Task<SendResult> SendAsync(string outboundId, OutboundSms message, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync(string outboundId, OutboundSms message)
     {
         var sid = $"DEV{Interlocked.Increment(ref _sequence):D10}";
         _messages.Enqueue(new DevOutboxMessage(sid, outboundId, message.To, message.Body, time.GetUtcNow()));

@@ -5,7 +5,7 @@ namespace Switchboard.Grains.Outbound;
 /// <summary>Hands one SMS to the carrier: the Twilio REST API, or the dev outbox.</summary>
 public interface ISmsSender
 {
-    Task<SendResult> SendAsync(string outboundId, OutboundSms message, CancellationToken cancellationToken);
+    Task<SendResult> SendAsync(string outboundId, OutboundSms message);
 }
 
 public enum SendOutcome

@@ -19,6 +19,6 @@ public sealed class OutboundOptions
     /// <summary>Period of the reminder that resumes retries after a restart (1 minute minimum in production).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Timeout of one REST call.</summary>
+    /// <summary>Timeout of one REST call (the Twilio HTTP client's timeout); a timed-out attempt is retried.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -84,14 +84,13 @@ public sealed class OutboundSmsGrain(
         State.AttemptInFlight = true;
         await state.WriteOrReloadAsync(this);
 
-        SendResult result;
-        using (var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time))
-        {
-            result = await sender.SendAsync(Id, message, timeout.Token);
-        }
+        var result = await sender.SendAsync(Id, message);
 
         var now = time.GetUtcNow();
-        State.AttemptInFlight = false;
+
+        // A timeout or a broken connection leaves it open whether Twilio took the message: treat it like an
+        // interrupted attempt, so a retry that follows is flagged as a possible duplicate.
+        State.AttemptInFlight = result is { Outcome: SendOutcome.Retryable, HttpStatus: null };
         State.Attempts.Add(new OutboundAttempt(now, result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, result.Error));
         var attempt = State.Attempts.Count;
         switch (result.Outcome)

@@ -14,7 +14,7 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
 {
     public const string HttpClientName = "twilio";
 
-    public async Task<SendResult> SendAsync(string outboundId, OutboundSms message, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(string outboundId, OutboundSms message)
     {
         var options = twilio.Value;
         var client = new TwilioRestClient(options.AccountSid, options.AuthToken, httpClient: new SystemNetHttpClient(httpClients.CreateClient(HttpClientName)));

@@ -22,7 +22,7 @@ public sealed class CapturingSmsSender : ISmsSender
         }
     }
 
-    public Task<SendResult> SendAsync(string outboundId, OutboundSms message, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync(string outboundId, OutboundSms message)
     {
         var result = _scripted.TryDequeue(out var scripted)
             ? scripted

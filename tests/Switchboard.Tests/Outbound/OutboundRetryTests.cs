@@ -34,6 +34,21 @@ public sealed class OutboundRetryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_retry_after_a_timeout_is_flagged_as_a_possible_duplicate()
+    {
+        var phone = TestSms.NewPhone();
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(OutboundId.For(phone, TestSms.NewSid(), "test"));
+        fixture.Outbox.Script(new SendResult(SendOutcome.Retryable, Error: "TaskCanceledException: the request timed out"));
+
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        await fixture.Outbox.WaitForAsync(phone, 1, Timeout);
+        await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status == DeliveryStatus.Accepted, Timeout, "acceptance");
+
+        // Twilio may have taken the timed-out attempt too: operators are told.
+        Assert.True((await outbound.GetView())!.PossibleDuplicate);
+    }
+
+    [Fact]
     public async Task A_permanent_error_is_not_retried_and_is_visible()
     {
         var phone = TestSms.NewPhone();
