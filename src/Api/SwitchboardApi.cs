@@ -20,6 +20,7 @@ public static class SwitchboardApi
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("grains-and-storage", tags: ["ready"]);
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -34,6 +35,7 @@ public static class SwitchboardApi
 
     public static IEndpointRouteBuilder MapSwitchboardApi(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapOpenApi(); // GET /openapi/v1.json
         endpoints.MapTwilioWebhookApi();
         endpoints.MapAdminApi();
         endpoints.MapEmployeesApi();

@@ -7,11 +7,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseSwitchboardSilo();
 builder.Services.AddSwitchboardGrains(builder.Configuration, builder.Environment.IsDevelopment());
 builder.Services.AddSwitchboardApi(builder.Configuration);
+builder.Services.AddSwitchboardTelemetry();
 
 var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseDashboardAccess();
 app.MapSwitchboardApi();
+app.MapPrometheusScrapingEndpoint(Telemetry.MetricsPath);
 app.MapOrleansDashboard(routePrefix: DashboardAccess.RoutePrefix);
 app.Run();
 

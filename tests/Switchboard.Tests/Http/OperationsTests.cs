@@ -1,0 +1,41 @@
+using System.Net;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Http;
+
+/// <summary>What operators and API consumers read: Prometheus metrics and the OpenAPI document.</summary>
+[Collection(HttpCollection.Name)]
+public sealed class OperationsTests(HttpFixture fixture)
+{
+    [Fact]
+    public async Task Metrics_expose_the_switchboard_meter_in_Prometheus_format()
+    {
+        var client = fixture.Factory.CreateClient();
+        var phone = TestSms.NewPhone();
+        var form = new Dictionary<string, string> { ["MessageSid"] = TestSms.NewSid(), ["From"] = phone, ["To"] = SwitchboardFactory.FromNumber, ["Body"] = "help" };
+        await client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SwitchboardFactory.WebhookBaseUrl + "/twilio/sms", form));
+        await fixture.Twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(30));
+
+        var text = "";
+        await Eventually.HoldsAsync(
+            async () => (text = await client.GetStringAsync("/metrics")).Contains("switchboard_turns_answered", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10),
+            "the turn counter in /metrics");
+
+        Assert.Contains("switchboard_outbound_accepted", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_HTTP_surface()
+    {
+        var response = await fixture.Factory.CreateClient().GetAsync("/openapi/v1.json");
+        var document = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"/twilio/sms\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/twilio/status\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/admin/conversations/{phone}\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/admin/employees/{phone}\"", document, StringComparison.Ordinal);
+    }
+}
