@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using Switchboard.Api;
+using Switchboard.Api.DevPhone;
 using Switchboard.Grains;
 using Switchboard.Silo;
 
@@ -15,6 +16,11 @@ app.UseDashboardAccess();
 app.MapSwitchboardApi();
 app.MapPrometheusScrapingEndpoint(Telemetry.MetricsPath);
 app.MapOrleansDashboard(routePrefix: DashboardAccess.RoutePrefix);
+if (app.Environment.IsDevelopment())
+{
+    app.MapDevPhoneApi();
+}
+
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -37,6 +37,16 @@ public sealed class ProductionHostTests(HttpFixture fixture)
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
     }
 
+    [Fact]
+    public async Task The_dev_phone_does_not_exist_outside_Development()
+    {
+        await using var factory = new SwitchboardFactory(fixture.Azurite.ConnectionString, fixture.Twilio.BaseUrl, environment: "Production");
+        var client = factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dev/phone")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/dev/phone/send", null)).StatusCode);
+    }
+
     private static HttpRequestMessage Get(string path, string password)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
