@@ -25,12 +25,12 @@ public sealed class DurableAckTests(HttpFixture fixture)
         var phone = TestSms.NewPhone();
         var path = $"/admin/conversations/{Uri.EscapeDataString(phone)}";
 
-        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Signed(phone, "log 8h on Apollo today"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SwitchboardFactory.SignedSms(phone, "log 8h on Apollo today"))).StatusCode);
         await Eventually.HoldsAsync(
             async () => (await admin.GetFromJsonAsync<JsonElement>(path)).GetProperty("currentTurn").ValueKind == JsonValueKind.Object,
             TimeSpan.FromSeconds(10),
             "the first turn to start");
-        var second = await client.SendAsync(Signed(phone, "check my timesheet"));
+        var second = await client.SendAsync(SwitchboardFactory.SignedSms(phone, "check my timesheet"));
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         var conversation = await admin.GetFromJsonAsync<JsonElement>(path);
@@ -38,9 +38,4 @@ public sealed class DurableAckTests(HttpFixture fixture)
         Assert.Equal(0, conversation.GetProperty("recentTurns").GetArrayLength());
         Assert.DoesNotContain(fixture.Twilio.Messages, m => m.To == phone);
     }
-
-    private static HttpRequestMessage Signed(string phone, string body) => TwilioSigner.SignedPost(
-        SwitchboardFactory.AuthToken,
-        SwitchboardFactory.WebhookBaseUrl + "/twilio/sms",
-        new() { ["MessageSid"] = TestSms.NewSid(), ["From"] = phone, ["To"] = SwitchboardFactory.FromNumber, ["Body"] = body });
 }

@@ -12,8 +12,7 @@ public sealed class OperationsTests(HttpFixture fixture)
     {
         var client = fixture.Factory.CreateClient();
         var phone = TestSms.NewPhone();
-        var form = new Dictionary<string, string> { ["MessageSid"] = TestSms.NewSid(), ["From"] = phone, ["To"] = SwitchboardFactory.FromNumber, ["Body"] = "help" };
-        await client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SwitchboardFactory.WebhookBaseUrl + "/twilio/sms", form));
+        await client.SendAsync(SwitchboardFactory.SignedSms(phone, "help"));
         await fixture.Twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(30));
 
         var text = "";

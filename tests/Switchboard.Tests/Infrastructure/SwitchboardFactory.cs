@@ -16,6 +16,12 @@ public sealed class SwitchboardFactory(
     public const string FromNumber = "+15005550006";
     public const string WebhookBaseUrl = "https://switchboard.example.test";
 
+    /// <summary>An inbound SMS as Twilio would post it to this host: signed for its public webhook URL.</summary>
+    public static HttpRequestMessage SignedSms(string from, string body, string? messageSid = null) => TwilioSigner.SignedPost(
+        AuthToken,
+        WebhookBaseUrl + "/twilio/sms",
+        new() { ["MessageSid"] = messageSid ?? TestSms.NewSid(), ["From"] = from, ["To"] = FromNumber, ["Body"] = body });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var settings = new Dictionary<string, string?>

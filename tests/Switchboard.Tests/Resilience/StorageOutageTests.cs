@@ -32,20 +32,15 @@ public sealed class StorageOutageTests : IAsyncLifetime
     {
         var client = _factory.CreateClient();
         var phone = TestSms.NewPhone();
-        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Signed(phone, "help"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SwitchboardFactory.SignedSms(phone, "help"))).StatusCode);
         await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(30));
 
         await _azurite.DisposeAsync();
-        var refused = await client.SendAsync(Signed(phone, "status"));
+        var refused = await client.SendAsync(SwitchboardFactory.SignedSms(phone, "status"));
         var health = await client.GetAsync("/health");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Single(_twilio.Messages, m => m.To == phone);
     }
-
-    private static HttpRequestMessage Signed(string phone, string body) => TwilioSigner.SignedPost(
-        SwitchboardFactory.AuthToken,
-        SwitchboardFactory.WebhookBaseUrl + "/twilio/sms",
-        new() { ["MessageSid"] = TestSms.NewSid(), ["From"] = phone, ["To"] = SwitchboardFactory.FromNumber, ["Body"] = body });
 }
