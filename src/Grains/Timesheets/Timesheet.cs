@@ -116,17 +116,17 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
             return Removed(replay);
         }
 
-        var last = state.Entries.Where(e => e.IsLive).MaxBy(e => e.Sequence);
-        if (last is null)
-        {
-            return Rejected("There is nothing to undo: no entries yet.") with { Week = Week(WeekStartOf(today)) };
-        }
-
-        var weekStart = WeekStartOf(last.Date);
+        // "undo" is about this week (the SMS grammar): an entry of an earlier week is never touched.
+        var weekStart = WeekStartOf(today);
         if (IsSubmitted(weekStart))
         {
-            return Rejected(
-                $"Your last entry ({SmsText.Hours(last.Hours)} on {last.Project}, {SmsText.Day(last.Date)}) is in a submitted week, so it can't be undone.");
+            return Rejected("This week is submitted, so nothing can be undone.") with { Week = Week(weekStart) };
+        }
+
+        var last = state.Entries.Where(e => e.IsLive && WeekStartOf(e.Date) == weekStart).MaxBy(e => e.Sequence);
+        if (last is null)
+        {
+            return Rejected("There is nothing to undo this week.") with { Week = Week(weekStart) };
         }
 
         var removed = last with { RemovedBy = messageSid };

@@ -129,6 +129,23 @@ public sealed class TimesheetTests
     }
 
     [Fact]
+    public void Undo_only_touches_this_week()
+    {
+        var sheet = NewTimesheet();
+        var lastWeek = Monday.AddDays(-3);
+        sheet.Log("SM1", Monday, "Apollo", 8, Friday, Now);
+        sheet.Log("SM2", lastWeek, "Zeus", 2, Friday, Now);
+
+        var outcome = sheet.Undo("SM3", Friday);
+        var nothingLeft = sheet.Undo("SM4", Friday);
+
+        Assert.Equal(new TimesheetEntryView(Monday, "Apollo", 8), outcome.Entry);
+        Assert.Equal(OutcomeKind.Rejected, nothingLeft.Kind);
+        Assert.Contains("nothing to undo this week", nothingLeft.Problem, StringComparison.Ordinal);
+        Assert.Equal(2, sheet.Status(lastWeek).Week!.TotalHours);
+    }
+
+    [Fact]
     public void The_same_undo_removes_once()
     {
         var sheet = NewTimesheet();
