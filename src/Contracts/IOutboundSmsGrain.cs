@@ -20,7 +20,14 @@ public interface IOutboundSmsGrain : IGrainWithStringKey
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.OutboundSms")]
-public sealed record OutboundSms(string To, string Body, string Purpose);
+public sealed record OutboundSms(string To, string Body, string Purpose)
+{
+    /// <summary>
+    /// The outbound message that must reach Twilio first (the sender's previous reply): this one waits while that
+    /// one is still being retried, so replies arrive in the order of the messages they answer.
+    /// </summary>
+    [Id(0)] public string? After { get; init; }
+}
 
 [GenerateSerializer, Alias("Switchboard.DeliveryStatus")]
 public enum DeliveryStatus

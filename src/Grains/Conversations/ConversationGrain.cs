@@ -244,7 +244,8 @@ public sealed class ConversationGrain(
             // Sent before the turn is marked done: a crash in between repeats the send, which the outbound
             // grain (keyed by this turn's MessageSid) ignores.
             outboundId = OutboundId.ForReply(Phone, sms.MessageSid);
-            await SendAsync(outboundId, reply, "reply");
+            await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, reply, "reply") { After = State.LastReplyId });
+            State.LastReplyId = outboundId;
         }
 
         _interimTimer?.Dispose();

@@ -23,6 +23,9 @@ public sealed class ConversationState
 
     /// <summary>The sender was told the inbox is full; reset once it drains, so they are told once per episode.</summary>
     [Id(6)] public bool OverflowNotified { get; set; }
+
+    /// <summary>Outbound id of the last reply handed over, which the next reply waits for.</summary>
+    [Id(7)] public string? LastReplyId { get; set; }
 }
 
 /// <summary>The turn in progress: its context as of the last finished step.</summary>

@@ -74,6 +74,13 @@ public sealed class OutboundSmsGrain(
             return;
         }
 
+        if (message.After is { } predecessor && await IsPendingAsync(predecessor))
+        {
+            // Keep the sender's replies in order: try again once the previous reply has reached Twilio (or failed).
+            ScheduleAttempt(options.Value.InitialBackoff);
+            return;
+        }
+
         if (State.AttemptInFlight)
         {
             State.PossibleDuplicate = true;
@@ -126,6 +133,9 @@ public sealed class OutboundSmsGrain(
             await ReleaseReminderAsync();
         }
     }
+
+    private async Task<bool> IsPendingAsync(string outboundId) =>
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).GetView() is { Status: DeliveryStatus.Pending };
 
     private TimeSpan Backoff(int attempt)
     {

@@ -1,5 +1,6 @@
 using Switchboard.Contracts;
 using Switchboard.Grains.Conversations;
+using Switchboard.Grains.Outbound;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Conversations;
@@ -76,6 +77,23 @@ public sealed class ConversationTurnTests(ClusterFixture fixture)
         var view = await conversation.GetView();
         Assert.Equal(burst.Select(s => s.MessageSid), view.RecentTurns.Select(t => t.MessageSid));
         Assert.All(view.RecentTurns, t => Assert.Equal("Answered", t.Outcome));
+    }
+
+    [Fact]
+    public async Task A_reply_held_up_by_retries_is_not_overtaken_by_the_next_one()
+    {
+        var phone = TestSms.NewPhone();
+        var conversation = Conversation(phone);
+        var (first, second) = (TestSms.From(phone, "help"), TestSms.From(phone, "status"));
+        var throttled = new SendResult(SendOutcome.Retryable, HttpStatus: 429, ErrorCode: "20429", Error: "Too Many Requests");
+        fixture.Outbox.ScriptFor(OutboundId.ForReply(phone, first.MessageSid), throttled, throttled, throttled);
+
+        await conversation.Accept(first);
+        await conversation.Accept(second);
+
+        var replies = await fixture.Outbox.WaitForAsync(phone, 2, Timeout);
+        Assert.Equal([OutboundId.ForReply(phone, first.MessageSid), OutboundId.ForReply(phone, second.MessageSid)], replies.Select(r => r.Purpose));
+        Assert.Equal(3, fixture.Outbox.Sent.Count(s => s.OutboundId == OutboundId.ForReply(phone, first.MessageSid) && s.Outcome != SendOutcome.Accepted));
     }
 
     [Fact]

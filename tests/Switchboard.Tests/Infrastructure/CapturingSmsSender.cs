@@ -9,6 +9,7 @@ public sealed class CapturingSmsSender : ISmsSender
 {
     private readonly ConcurrentQueue<SentSms> _sent = new();
     private readonly ConcurrentQueue<SendResult> _scripted = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<SendResult>> _scriptedFor = new();
     private int _sequence;
 
     public IReadOnlyList<SentSms> Sent => [.. _sent];
@@ -22,10 +23,20 @@ public sealed class CapturingSmsSender : ISmsSender
         }
     }
 
+    /// <summary>The next sends of this one outbound message answer these results, in order.</summary>
+    public void ScriptFor(string outboundId, params SendResult[] results)
+    {
+        var queue = _scriptedFor.GetOrAdd(outboundId, _ => new ConcurrentQueue<SendResult>());
+        foreach (var result in results)
+        {
+            queue.Enqueue(result);
+        }
+    }
+
     public Task<SendResult> SendAsync(string outboundId, OutboundSms message)
     {
-        var result = _scripted.TryDequeue(out var scripted)
-            ? scripted
+        var result = (_scriptedFor.TryGetValue(outboundId, out var forThis) && forThis.TryDequeue(out var scriptedForThis)) ? scriptedForThis
+            : _scripted.TryDequeue(out var scripted) ? scripted
             : SendResult.Accepted($"SM{Interlocked.Increment(ref _sequence):D32}");
         _sent.Enqueue(new SentSms(outboundId, message.To, message.Body, result.Outcome));
         return Task.FromResult(result);
