@@ -20,7 +20,7 @@ public sealed class TwilioSignatureTests
     };
 
     [Fact]
-    public void The_test_signer_reproduces_Twilios_documented_vector() =>
+    public void The_load_tools_signer_reproduces_Twilios_documented_vector() =>
         Assert.Equal(DocsSignature, TwilioSigner.Sign(DocsToken, "https://mycompany.com/myapp.php?foo=1&bar=2", DocsForm));
 
     [Fact]
