@@ -26,7 +26,8 @@ public static class SwitchboardGrains
         services.AddOptions<BrandingOptions>().Bind(configuration.GetSection(BrandingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QualityOptions>().Bind(configuration.GetSection(QualityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TimesheetOptions>().Bind(configuration.GetSection(TimesheetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EmployeeOptions>().Bind(configuration.GetSection(EmployeeOptions.Section)).ValidateOnStart();
+        services.AddOptions<EmployeeOptions>().Bind(configuration.GetSection(EmployeeOptions.Section))
+            .Configure(o => o.DefaultRegion = configuration["Webhook:DefaultRegion"] ?? o.DefaultRegion).ValidateOnStart();
         services.AddHostedService<EmployeeImport>();
 
         services.AddAgentProviders(configuration);

@@ -6,16 +6,17 @@ namespace Switchboard.Grains.Agents;
 
 /// <summary>
 /// Reads the SMS and decides what the sender wants, through the configured <see cref="IPlanner"/>. "Today" is the
-/// sender's local date, so "yesterday" means their yesterday; it is kept in the context for the later steps.
+/// sender's local date when the SMS arrived (not when the planner runs: backlogs and retries cross midnight), so
+/// "yesterday" means their yesterday; it is kept in the context for the later steps.
 /// </summary>
-public sealed class PlannerStep(IPlanner planner, IGrainFactory grains, IOptions<TimesheetOptions> options, TimeProvider time) : IAgentStep
+public sealed class PlannerStep(IPlanner planner, IGrainFactory grains, IOptions<TimesheetOptions> options) : IAgentStep
 {
     public string Name => "plan";
 
     public async Task<TurnContext> RunAsync(TurnContext context, CancellationToken cancellationToken)
     {
         var employee = await grains.GetGrain<IEmployeeGrain>(context.Phone).Get();
-        var today = TimesheetCalendar.Today(time, employee?.TimeZone ?? options.Value.TimeZone);
+        var today = TimesheetCalendar.Today(context.ReceivedAt, employee?.TimeZone ?? options.Value.TimeZone);
         var plan = await planner.PlanAsync(new PlanningInput(context.Text, today), cancellationToken);
         return context with { Plan = plan, Today = today };
     }

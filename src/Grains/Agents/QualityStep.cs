@@ -9,9 +9,6 @@ namespace Switchboard.Grains.Agents;
 /// </summary>
 public sealed class QualityStep(ReplyCheck check, Refiner refiner, IOptions<QualityOptions> options, ILogger<QualityStep> logger) : IAgentStep
 {
-    /// <summary>Twilio's limit for one message body.</summary>
-    public const int MaxReplyLength = ReplyCheck.MaxReplyLength;
-
     public const string FallbackReply = "Sorry, I could not put that answer together. Text 'help' for what I can do.";
 
     public string Name => "validate";

@@ -9,7 +9,7 @@ namespace Switchboard.Grains.Agents;
 /// Carries out the plan against the sender's timesheet. The sender must be in the employee directory, or is
 /// enrolled as a guest when Employees:AutoEnroll is on. Safe to re-run: the timesheet keys changes by MessageSid.
 /// </summary>
-public sealed class TimesheetStep(IGrainFactory grains, IOptions<EmployeeOptions> employees, TimeProvider time) : IAgentStep
+public sealed class TimesheetStep(IGrainFactory grains, IOptions<EmployeeOptions> employees) : IAgentStep
 {
     public string Name => "timesheet";
 
@@ -23,7 +23,8 @@ public sealed class TimesheetStep(IGrainFactory grains, IOptions<EmployeeOptions
             return context with { Outcome = new TimesheetOutcome(OutcomeKind.NotRegistered) };
         }
 
-        var today = context.Today ?? TimesheetCalendar.Today(time, employee.TimeZone);
+        // Today is null only in a turn persisted before the planner recorded it.
+        var today = context.Today ?? TimesheetCalendar.Today(context.ReceivedAt, employee.TimeZone);
         var sheet = grains.GetGrain<ITimesheetGrain>(employee.EmployeeId);
         var sid = context.MessageSid;
         var outcome = plan.Clarification is not null

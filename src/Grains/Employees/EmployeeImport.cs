@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ namespace Switchboard.Grains.Employees;
 /// Employees:ImportPath: registers every employee in a JSON file once the host has started (the silo serves grains
 /// by then). Re-running it is harmless: registering again only updates. A bad entry is logged and skipped.
 /// </summary>
-public sealed partial class EmployeeImport(
+public sealed class EmployeeImport(
     IOptions<EmployeeOptions> options, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<EmployeeImport> logger)
     : BackgroundService
 {
@@ -39,15 +38,23 @@ public sealed partial class EmployeeImport(
             var imported = 0;
             for (var i = 0; i < entries.Count; i++)
             {
-                if (Problem(entries[i]) is { } problem)
+                var entry = entries[i];
+                if (Problem(entry, options.Value.DefaultRegion, out var phone) is { } problem)
                 {
                     EmployeeLog.ImportEntrySkipped(logger, i, problem);
                     continue;
                 }
 
-                var entry = entries[i]!;
-                await grains.GetGrain<IEmployeeGrain>(entry.Phone!).Register(new EmployeeProfile(entry.EmployeeId!, entry.Name!, entry.TimeZone));
-                imported++;
+                try
+                {
+                    await grains.GetGrain<IEmployeeGrain>(phone!).Register(new EmployeeProfile(entry!.EmployeeId!, entry.Name!, entry.TimeZone));
+                    imported++;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A failed registration (storage down...) must not stop the host: the next start imports it again.
+                    EmployeeLog.ImportEntryFailed(logger, ex, i, PhoneMask.Mask(phone));
+                }
             }
 
             EmployeeLog.Imported(logger, path, imported, entries.Count - imported);
@@ -58,13 +65,14 @@ public sealed partial class EmployeeImport(
         }
     }
 
-    private static string? Problem(ImportedEmployee? entry) =>
-        entry is null ? "empty entry"
-        : entry.Phone is null || !E164Pattern().IsMatch(entry.Phone) ? "phone must be E.164, like +61412345678"
-        : new EmployeeProfile(entry.EmployeeId ?? "", entry.Name ?? "", entry.TimeZone).Problem();
-
-    [GeneratedRegex(@"^\+[1-9]\d{6,14}$")]
-    private static partial Regex E164Pattern();
+    /// <summary>What is wrong with the entry, or null with its phone normalised as the webhook does it.</summary>
+    private static string? Problem(ImportedEmployee? entry, string defaultRegion, out string? phone)
+    {
+        phone = null;
+        return entry is null ? "empty entry"
+            : !E164.TryNormalize(entry.Phone, defaultRegion, out phone) ? "phone is not a valid number, like +61412345678"
+            : new EmployeeProfile(entry.EmployeeId ?? "", entry.Name ?? "", entry.TimeZone).Problem();
+    }
 
     private sealed record ImportedEmployee(string? Phone, string? Name, string? EmployeeId, string? TimeZone);
 }

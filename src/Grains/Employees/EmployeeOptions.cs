@@ -10,4 +10,10 @@ public sealed class EmployeeOptions
 
     /// <summary>A JSON file of employees registered at start-up: [{"phone", "name", "employeeId", "timeZone"}]. Optional.</summary>
     public string? ImportPath { get; set; }
+
+    /// <summary>
+    /// Region for imported numbers written without a country code. Set from Webhook:DefaultRegion, so an imported
+    /// employee is keyed exactly as the webhook keys their texts.
+    /// </summary>
+    public string DefaultRegion { get; set; } = "US";
 }

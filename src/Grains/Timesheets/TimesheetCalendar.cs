@@ -10,8 +10,9 @@ public static class TimesheetCalendar
     public static DateTime LocalTime(DateTimeOffset instant, string? timeZoneId) =>
         TimeZoneInfo.ConvertTime(instant, Zone(timeZoneId)).DateTime;
 
-    public static DateOnly Today(TimeProvider time, string? timeZoneId) =>
-        DateOnly.FromDateTime(LocalTime(time.GetUtcNow(), timeZoneId));
+    /// <summary>The local date at an instant: a turn's "today" is the day its SMS arrived, however late it runs.</summary>
+    public static DateOnly Today(DateTimeOffset instant, string? timeZoneId) =>
+        DateOnly.FromDateTime(LocalTime(instant, timeZoneId));
 
     public static DateOnly WeekStart(DateOnly date, DayOfWeek weekStartsOn) =>
         date.AddDays(-(((int)date.DayOfWeek - (int)weekStartsOn + 7) % 7));

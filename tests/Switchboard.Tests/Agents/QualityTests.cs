@@ -54,7 +54,7 @@ public sealed class QualityTests
     {
         var result = await Validate(Logged("Logged 8h. " + new string('x', 2000)), new QualityOptions { MaxSegments = 10 });
 
-        Assert.True(result.Reply!.Length <= QualityStep.MaxReplyLength);
+        Assert.True(result.Reply!.Length <= ReplyCheck.MaxReplyLength);
         Assert.Contains("8h", result.Reply, StringComparison.Ordinal);
     }
 

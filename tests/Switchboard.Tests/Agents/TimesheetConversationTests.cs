@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Agents.Rules;
 using Switchboard.Grains.Employees;
+using Switchboard.Grains.Timesheets;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Agents;
@@ -107,7 +109,7 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
     [Fact]
     public async Task An_unknown_sender_is_not_served_when_auto_enrol_is_off()
     {
-        var step = new TimesheetStep(fixture.Grains, Options.Create(new EmployeeOptions { AutoEnroll = false }), TimeProvider.System);
+        var step = new TimesheetStep(fixture.Grains, Options.Create(new EmployeeOptions { AutoEnroll = false }));
         var phone = TestSms.NewPhone();
         var context = new TurnContext(phone, TestSms.NewSid(), "log 8h on Apollo today", DateTimeOffset.UtcNow)
         {
@@ -118,5 +120,24 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
 
         Assert.Equal(OutcomeKind.NotRegistered, result.Outcome!.Kind);
         Assert.Null(await fixture.Grains.GetGrain<IEmployeeGrain>(phone).Get());
+    }
+
+    [Fact]
+    public async Task A_turn_received_before_midnight_logs_on_the_day_it_arrived_however_late_it_runs()
+    {
+        // Received 23:59 on Friday 27 Nov in Sydney, planned and carried out long after midnight (now): still Friday.
+        var phone = await RegisterAsync();
+        var receivedAt = new DateTimeOffset(2026, 11, 27, 23, 59, 0, TimeSpan.FromHours(11));
+        var planner = new PlannerStep(new RulesPlanner(), fixture.Grains, Options.Create(new TimesheetOptions()));
+        var timesheet = new TimesheetStep(fixture.Grains, Options.Create(new EmployeeOptions()));
+        var context = new TurnContext(phone, TestSms.NewSid(), "log 8h on Apollo today", receivedAt);
+
+        var planned = await planner.RunAsync(context, CancellationToken.None);
+        var done = await timesheet.RunAsync(planned, CancellationToken.None);
+
+        var friday = new DateOnly(2026, 11, 27);
+        Assert.Equal(friday, planned.Today);
+        Assert.Equal(OutcomeKind.Logged, done.Outcome!.Kind);
+        Assert.Equal(friday, done.Outcome.Entry!.Date);
     }
 }

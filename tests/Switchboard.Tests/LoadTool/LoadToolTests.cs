@@ -1,7 +1,7 @@
 extern alias loadtool;
 
 using loadtool::Switchboard.LoadTest;
-using Switchboard.Api;
+using Switchboard.Contracts;
 
 namespace Switchboard.Tests.LoadTool;
 

@@ -43,7 +43,9 @@ public static class OpenAIAgents
         var credential = new ApiKeyCredential(hasApiKey ? options.ApiKey! : NoApiKey);
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OpenAIAgents));
-        OpenAIAgentLog.Configured(logger, options.Model!, endpoint.GetLeftPart(UriPartial.Path), hasApiKey);
+        // Scheme, host, port and path only: user:pass@ in the URL or a key in its query must not reach the logs.
+        var logged = endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+        OpenAIAgentLog.Configured(logger, options.Model!, logged, hasApiKey);
 
         return new OpenAIClient(credential, clientOptions).GetChatClient(options.Model!).AsIChatClient();
     }

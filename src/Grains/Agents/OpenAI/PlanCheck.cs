@@ -1,3 +1,6 @@
+using Switchboard.Grains.Agents.Rules;
+using Switchboard.Grains.Timesheets;
+
 namespace Switchboard.Grains.Agents.OpenAI;
 
 /// <summary>
@@ -6,18 +9,11 @@ namespace Switchboard.Grains.Agents.OpenAI;
 /// </summary>
 internal static class PlanCheck
 {
-    public const decimal MaxHours = 24m;
-
-    /// <summary>Longest project name accepted; a longer one is the model echoing the sentence back.</summary>
-    public const int MaxProjectLength = 60;
-
     /// <summary>Clarifications go into an SMS; a model that rambles is cut short here.</summary>
     public const int MaxClarificationLength = 160;
 
     /// <summary>A date further away than this is a misreading rather than a timesheet entry.</summary>
     public const int MaxDaysAway = 366;
-
-    public const string LogExample = "log 8h on Apollo today";
 
     public static TurnPlan Help { get; } = new(Intent.Help);
 
@@ -44,12 +40,12 @@ internal static class PlanCheck
 
         if (plan.Hours is not { } hours)
         {
-            return (Ask(Intent.Log, $"How many hours? For example '{LogExample}'."), "no hours");
+            return (Ask(Intent.Log, $"How many hours? For example '{RulesPlanner.LogExample}'."), "no hours");
         }
 
-        if (hours is <= 0 or > MaxHours)
+        if (hours is <= 0 or > Timesheet.MaxHoursPerDay)
         {
-            return (Ask(Intent.Log, $"Hours must be more than 0 and at most 24 a day. For example '{LogExample}'."), "hours out of range");
+            return (Ask(Intent.Log, $"Hours must be more than 0 and at most {Timesheet.MaxHoursPerDay:0.##} a day. For example '{RulesPlanner.LogExample}'."), "hours out of range");
         }
 
         var project = plan.Project?.Trim();
@@ -58,9 +54,9 @@ internal static class PlanCheck
             return (Ask(Intent.Log, $"Which project is the {hours:0.##}h for? For example 'log {hours:0.##}h on Apollo today'."), "no project");
         }
 
-        if (project.Length > MaxProjectLength || project.Any(char.IsControl))
+        if (project.Length > Timesheet.MaxProjectLength || project.Any(char.IsControl))
         {
-            return (Ask(Intent.Log, $"Which project? For example '{LogExample}'."), "project name not plausible");
+            return (Ask(Intent.Log, $"Which project? For example '{RulesPlanner.LogExample}'."), "project name not plausible");
         }
 
         var date = plan.Date ?? today;

@@ -1,9 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using PhoneNumbers;
 
-namespace Switchboard.Api;
+namespace Switchboard.Contracts;
 
-/// <summary>Phone numbers in one canonical form (E.164), read with libphonenumber.</summary>
+/// <summary>
+/// Phone numbers in one canonical form (E.164), read with libphonenumber. Employees are keyed by it, so everything that
+/// names an employee by phone (webhook, APIs, import) normalises through here.
+/// </summary>
 public static class E164
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
