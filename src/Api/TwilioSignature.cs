@@ -23,11 +23,10 @@ public static class TwilioSignature
     }
 
     /// <summary>The URL Twilio signed: Twilio:WebhookBaseUrl when set (behind a proxy), else the request's own.</summary>
-    public static string PublicUrl(HttpRequest request, string? webhookBaseUrl)
-    {
-        var pathAndQuery = $"{request.PathBase}{request.Path}{request.QueryString}";
-        return webhookBaseUrl is { Length: > 0 }
-            ? webhookBaseUrl.TrimEnd('/') + pathAndQuery
-            : $"{request.Scheme}://{request.Host}{pathAndQuery}";
-    }
+    public static string PublicUrl(HttpRequest request, string? webhookBaseUrl) =>
+        $"{PublicBaseUrl(request, webhookBaseUrl)}{request.Path}{request.QueryString}";
+
+    /// <summary>Scheme, host and path base Twilio reaches this service on.</summary>
+    public static string PublicBaseUrl(HttpRequest request, string? webhookBaseUrl) =>
+        (webhookBaseUrl is { Length: > 0 } ? webhookBaseUrl.TrimEnd('/') : $"{request.Scheme}://{request.Host}") + request.PathBase;
 }

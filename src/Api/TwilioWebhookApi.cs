@@ -27,7 +27,7 @@ public static class TwilioWebhookApi
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReceiveSms(
-        HttpRequest request, IGrainFactory grains, IOptions<WebhookOptions> webhook, TimeProvider time, ILogger<WebhookLog> logger)
+        HttpRequest request, IGrainFactory grains, IOptions<WebhookOptions> webhook, IOptions<TwilioOptions> twilio, TimeProvider time, ILogger<WebhookLog> logger)
     {
         var form = request.Form;
         if (!form.TryGetValue("MessageSid", out var sid) || string.IsNullOrWhiteSpace(sid) || sid.ToString().Length > 64
@@ -37,13 +37,22 @@ public static class TwilioWebhookApi
             return TypedResults.Problem("MessageSid, From and Body are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        if (body.ToString().Length > WebhookOptions.MaxSmsLength)
+        {
+            WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "Body longer than an SMS");
+            return TypedResults.Problem($"Body exceeds {WebhookOptions.MaxSmsLength} characters.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         if (!E164.TryNormalize(from, webhook.Value.DefaultRegion, out var phone))
         {
             WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "unparseable From");
             return TypedResults.Problem("From is not a phone number.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), body.ToString(), time.GetUtcNow());
+        var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), body.ToString(), time.GetUtcNow())
+        {
+            StatusCallbackUrl = $"{TwilioSignature.PublicBaseUrl(request, twilio.Value.WebhookBaseUrl)}/twilio/status",
+        };
         var conversation = grains.GetGrain<IConversationGrain>(phone);
         try
         {
@@ -59,7 +68,7 @@ public static class TwilioWebhookApi
         catch (Exception ex)
         {
             // Twilio retries a 5xx: better than acknowledging a message we could not keep.
-            WebhookLog.HandOffFailed(logger, ex, PhoneMask.Mask(phone), sms.MessageSid);
+            WebhookLog.HandOffFailed(logger, PhoneMask.Mask(phone), sms.MessageSid, PhoneMask.Describe(ex));
             return TypedResults.Problem("The message could not be accepted; please retry.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -78,7 +87,8 @@ public static class TwilioWebhookApi
         }
 
         var errorCode = form["ErrorCode"].ToString();
-        await grains.GetGrain<IOutboundSmsGrain>(id).RecordStatus(status, errorCode.Length > 0 ? errorCode : null);
+        var twilioSid = form["MessageSid"].ToString();
+        await grains.GetGrain<IOutboundSmsGrain>(id).RecordStatus(status, errorCode.Length > 0 ? errorCode : null, twilioSid.Length > 0 ? twilioSid : null);
         return TypedResults.Ok();
     }
 }

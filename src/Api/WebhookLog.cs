@@ -8,6 +8,6 @@ public sealed partial class WebhookLog
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Refused {Path} with {StatusCode}: {Reason}")]
     public static partial void Refused(ILogger logger, string path, int statusCode, string reason);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Could not hand message {MessageSid} from {Phone} to its conversation")]
-    public static partial void HandOffFailed(ILogger logger, Exception exception, string phone, string messageSid);
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Could not hand message {MessageSid} from {Phone} to its conversation: {Error}")]
+    public static partial void HandOffFailed(ILogger logger, string phone, string messageSid, string error);
 }

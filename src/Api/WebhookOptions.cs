@@ -10,6 +10,9 @@ public sealed class WebhookOptions
     /// <summary>Largest request body a Twilio endpoint reads; larger requests get 413.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>Longest SMS text Twilio delivers (a concatenated message); anything longer is not from Twilio.</summary>
+    public const int MaxSmsLength = 1600;
+
     public AckMode AckMode { get; set; } = AckMode.OneWay;
 
     /// <summary>Region used to read a sender number written without a country code (Twilio sends E.164, so rarely needed).</summary>

@@ -21,7 +21,8 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<ConversationView> GetView();
 
     /// <summary>The sender texted STOP (and not START since): nothing may be sent to them, reminders included.</summary>
-    [Alias("IsOptedOut")]
+    /// <remarks>Read-only and may interleave: an outbound grain asks while the conversation awaits that same grain.</remarks>
+    [AlwaysInterleave, Alias("IsOptedOut")]
     Task<bool> IsOptedOut();
 }
 

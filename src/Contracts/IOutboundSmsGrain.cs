@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Switchboard.Contracts;
 
 /// <summary>
@@ -13,9 +15,10 @@ public interface IOutboundSmsGrain : IGrainWithStringKey
 
     /// <summary>Twilio's status callback (queued, sent, delivered, undelivered, failed).</summary>
     [Alias("RecordStatus")]
-    Task RecordStatus(string twilioStatus, string? errorCode);
+    Task RecordStatus(string twilioStatus, string? errorCode, string? twilioSid);
 
-    [Alias("GetView")]
+    /// <summary>Read-only, so it may interleave: a reply waiting for its predecessor asks while that one is busy.</summary>
+    [AlwaysInterleave, Alias("GetView")]
     Task<OutboundView?> GetView();
 }
 
@@ -27,6 +30,9 @@ public sealed record OutboundSms(string To, string Body, string Purpose)
     /// one is still being retried, so replies arrive in the order of the messages they answer.
     /// </summary>
     [Id(0)] public string? After { get; init; }
+
+    /// <summary>Status callback for this message when Twilio:StatusCallbackUrl/WebhookBaseUrl are not configured.</summary>
+    [Id(1)] public string? StatusCallbackUrl { get; init; }
 }
 
 [GenerateSerializer, Alias("Switchboard.DeliveryStatus")]

@@ -2,4 +2,8 @@ namespace Switchboard.Contracts;
 
 /// <summary>One SMS as Twilio delivered it to the webhook; <see cref="From"/> is already E.164.</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.InboundSms")]
-public sealed record InboundSms(string MessageSid, string From, string To, string Body, DateTimeOffset ReceivedAt);
+public sealed record InboundSms(string MessageSid, string From, string To, string Body, DateTimeOffset ReceivedAt)
+{
+    /// <summary>Where Twilio should report the delivery of the reply: the public URL this message came in on.</summary>
+    [Id(0)] public string? StatusCallbackUrl { get; init; }
+}

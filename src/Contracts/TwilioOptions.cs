@@ -6,7 +6,6 @@ namespace Switchboard.Contracts;
 public sealed class TwilioOptions
 {
     public const string Section = "Twilio";
-    public const string DefaultApiBaseUrl = "https://api.twilio.com";
 
     public string? AccountSid { get; set; }
 
@@ -19,7 +18,7 @@ public sealed class TwilioOptions
 
     public string? MessagingServiceSid { get; set; }
 
-    /// <summary>Base URL of the REST API; a local Twilio-compatible server in tests and load tests.</summary>
+    /// <summary>Base URL of the REST API (default: the SDK's https://api.twilio.com); a local Twilio-compatible server in tests and load tests.</summary>
     [Url]
     public string? ApiBaseUrl { get; set; }
 
@@ -32,8 +31,6 @@ public sealed class TwilioOptions
 
     /// <summary>false: replies go to the dev outbox instead of the REST API. Unset: on, except in Development without an ApiBaseUrl.</summary>
     public bool? Enabled { get; set; }
-
-    public string EffectiveApiBaseUrl => ApiBaseUrl ?? DefaultApiBaseUrl;
 
     public string? EffectiveStatusCallbackUrl =>
         StatusCallbackUrl ?? (WebhookBaseUrl is null ? null : $"{WebhookBaseUrl.TrimEnd('/')}/twilio/status");

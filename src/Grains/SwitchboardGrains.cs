@@ -41,7 +41,6 @@ public static class SwitchboardGrains
         services.AddSingleton<QualityStep>();
         services.AddSingleton(AgentPipeline.Standard);
 
-        services.AddSingleton<DevOutbox>();
         services.AddTransient<TwilioApiBaseUrlHandler>();
         services.AddHttpClient(TwilioSmsSender.HttpClientName)
             .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.RequestTimeout)
@@ -56,7 +55,7 @@ public static class SwitchboardGrains
         }
         else
         {
-            services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<DevOutbox>());
+            services.AddSingleton<ISmsSender, DevOutbox>();
         }
 
         return services;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Azure.Data.Tables;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -19,6 +20,7 @@ public static class SiloHosting
     {
         var configuration = builder.Configuration;
         var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        Validate(silo);
         var storage = configuration.GetConnectionString(StorageConnectionName);
         if (string.IsNullOrWhiteSpace(storage))
         {
@@ -42,19 +44,40 @@ public static class SiloHosting
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
             orleans.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(storage));
-            orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = MinimumReminderPeriod(configuration));
+            var minimumReminderPeriod = MinimumReminderPeriod(configuration, builder.Environment.IsDevelopment());
+            orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumReminderPeriod);
             orleans.AddDashboard();
         });
         return builder;
     }
 
-    /// <summary>Orleans refuses reminders shorter than a minute unless told otherwise; tests and demos tick faster.</summary>
-    private static TimeSpan MinimumReminderPeriod(IConfiguration configuration)
+    /// <summary>
+    /// Orleans refuses reminders shorter than a minute unless told otherwise. Tests and demos (Development) tick
+    /// faster; elsewhere a shorter period is a configuration mistake and stops the host at once.
+    /// </summary>
+    private static TimeSpan MinimumReminderPeriod(IConfiguration configuration, bool isDevelopment)
     {
         var conversation = configuration.GetSection(ConversationOptions.Section).Get<ConversationOptions>() ?? new ConversationOptions();
         var outbound = configuration.GetSection(OutboundOptions.Section).Get<OutboundOptions>() ?? new OutboundOptions();
         var timesheet = configuration.GetSection(TimesheetOptions.Section).Get<TimesheetOptions>() ?? new TimesheetOptions();
-        TimeSpan[] periods = [conversation.ReminderPeriod, outbound.ReminderPeriod, timesheet.ReminderCheckPeriod, TimeSpan.FromMinutes(1)];
-        return periods.Min();
+        var oneMinute = TimeSpan.FromMinutes(1);
+        TimeSpan[] periods = [conversation.ReminderPeriod, outbound.ReminderPeriod, timesheet.ReminderCheckPeriod, oneMinute];
+        var shortest = periods.Min();
+        if (shortest < oneMinute && !isDevelopment)
+        {
+            throw new InvalidOperationException(
+                "Conversation:ReminderPeriod, Outbound:ReminderPeriod and Timesheet:ReminderCheckPeriod must be at least 00:01:00 outside Development.");
+        }
+
+        return shortest;
+    }
+
+    private static void Validate(SiloOptions silo)
+    {
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(silo, new ValidationContext(silo), errors, validateAllProperties: true))
+        {
+            throw new InvalidOperationException($"Invalid {SiloOptions.Section} settings: {string.Join(" ", errors.Select(e => e.ErrorMessage))}");
+        }
     }
 }

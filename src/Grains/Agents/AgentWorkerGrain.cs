@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Switchboard.Contracts;
 using Switchboard.Grains.Conversations;
 
 namespace Switchboard.Grains.Agents;
@@ -32,8 +33,8 @@ public sealed class AgentWorkerGrain(AgentPipeline pipeline, IOptions<AgentOptio
         catch (Exception ex)
         {
             // Operators see the type and message in the turn record; the sender only ever sees an apology.
-            error = $"{ex.GetType().Name}: {ex.Message}";
-            AgentLog.StepFailed(logger, ex, step.Name, context.MessageSid);
+            error = PhoneMask.Describe(ex);
+            AgentLog.StepFailed(logger, step.Name, context.MessageSid, error);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

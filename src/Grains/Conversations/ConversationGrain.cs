@@ -89,7 +89,7 @@ public sealed class ConversationGrain(
         await state.WriteOrReloadAsync(this);
         if (notifyOverflow)
         {
-            await NotifyOverflowAsync(sms.MessageSid);
+            await NotifyOverflowAsync(sms);
         }
 
         if (startTurn)
@@ -208,21 +208,21 @@ public sealed class ConversationGrain(
         }
         catch (Exception ex)
         {
-            ConversationLog.FinishFailed(logger, ex, PhoneMask.Mask(Phone), turn.Context.MessageSid, options.Value.StepRetryBackoff);
+            ConversationLog.FinishFailed(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, options.Value.StepRetryBackoff, PhoneMask.Describe(ex));
             ArmStepTimer(options.Value.StepRetryBackoff, turn, _ => TryFinishTurnAsync(outcome, reply, error));
         }
     }
 
-    private async Task NotifyOverflowAsync(string messageSid)
+    private async Task NotifyOverflowAsync(InboundSms dropped)
     {
         try
         {
-            await SendAsync(OutboundId.For(Phone, messageSid, "overflow"), OverflowReply, "overflow");
+            await SendAsync(OutboundId.For(Phone, dropped.MessageSid, "overflow"), OverflowReply, "overflow", dropped);
         }
         catch (Exception ex)
         {
             // The message itself is safely recorded as dropped; only the courtesy notice is lost.
-            ConversationLog.OverflowNoticeFailed(logger, ex, PhoneMask.Mask(Phone), messageSid);
+            ConversationLog.OverflowNoticeFailed(logger, PhoneMask.Mask(Phone), dropped.MessageSid, PhoneMask.Describe(ex));
         }
     }
 
@@ -244,7 +244,7 @@ public sealed class ConversationGrain(
             // Sent before the turn is marked done: a crash in between repeats the send, which the outbound
             // grain (keyed by this turn's MessageSid) ignores.
             outboundId = OutboundId.ForReply(Phone, sms.MessageSid);
-            await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, reply, "reply") { After = State.LastReplyId });
+            await SendAsync(outboundId, reply, "reply", sms);
             State.LastReplyId = outboundId;
         }
 
@@ -278,8 +278,13 @@ public sealed class ConversationGrain(
         // soon costs no reminder writes on the acknowledgement path.
     }
 
-    private Task SendAsync(string outboundId, string body, string purpose) =>
-        GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose));
+    /// <summary>Hands a message to its outbound grain, behind the sender's last reply so messages keep their order.</summary>
+    private Task SendAsync(string outboundId, string body, string purpose, InboundSms? answering) =>
+        GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose)
+        {
+            After = State.LastReplyId,
+            StatusCallbackUrl = answering?.StatusCallbackUrl,
+        });
 
     private void BeginNextTurn()
     {
@@ -319,7 +324,7 @@ public sealed class ConversationGrain(
             return;
         }
 
-        await SendAsync(OutboundId.For(Phone, messageSid, "interim"), InterimReply, "interim");
+        await SendAsync(OutboundId.For(Phone, messageSid, "interim"), InterimReply, "interim", State.Inbox[0]);
         turn.InterimSent = true;
         await state.WriteOrReloadAsync(this);
     }

@@ -20,9 +20,9 @@ internal static partial class ConversationLog
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Turn {MessageSid} of {Phone} failed at step {Step}: {Error}")]
     public static partial void TurnFailed(ILogger logger, string phone, string messageSid, string step, string error);
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Turn {MessageSid} of {Phone} could not hand over its reply; trying again in {Backoff}")]
-    public static partial void FinishFailed(ILogger logger, Exception exception, string phone, string messageSid, TimeSpan backoff);
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Turn {MessageSid} of {Phone} could not hand over its reply; trying again in {Backoff}: {Error}")]
+    public static partial void FinishFailed(ILogger logger, string phone, string messageSid, TimeSpan backoff, string error);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Could not tell {Phone} that message {MessageSid} was dropped (inbox full)")]
-    public static partial void OverflowNoticeFailed(ILogger logger, Exception exception, string phone, string messageSid);
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Could not tell {Phone} that message {MessageSid} was dropped (inbox full): {Error}")]
+    public static partial void OverflowNoticeFailed(ILogger logger, string phone, string messageSid, string error);
 }

@@ -24,14 +24,18 @@ public sealed class ConversationOptions
     public int StepMaxAttempts { get; set; } = 3;
 
     /// <summary>Wait before the first retry of a failed step; doubles with each attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan StepRetryBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>A step with no answer after this long (plus Agents:StepDelayMs) is dispatched again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>When set, a turn still running after this long sends the sender one "working on it" message.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan? InterimReplyAfter { get; set; }
 
     /// <summary>Period of the reminder that wakes a conversation with pending work after a crash (1 minute minimum in production).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -53,7 +53,7 @@ public sealed class EmployeeImport(
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // A failed registration (storage down...) must not stop the host: the next start imports it again.
-                    EmployeeLog.ImportEntryFailed(logger, ex, i, PhoneMask.Mask(phone));
+                    EmployeeLog.ImportEntryFailed(logger, i, PhoneMask.Mask(phone), PhoneMask.Describe(ex));
                 }
             }
 

@@ -29,6 +29,6 @@ internal static partial class EmployeeLog
     [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Employee import from {Path} failed")]
     public static partial void ImportFailed(ILogger logger, Exception exception, string path);
 
-    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Employee import: entry {Index} for {Phone} not registered")]
-    public static partial void ImportEntryFailed(ILogger logger, Exception exception, int index, string phone);
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Employee import: entry {Index} for {Phone} not registered: {Error}")]
+    public static partial void ImportEntryFailed(ILogger logger, int index, string phone, string error);
 }

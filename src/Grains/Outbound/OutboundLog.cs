@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Grains.Outbound;
 
-/// <summary>Outbound log events. Phone numbers are passed masked; message bodies never logged.</summary>
+/// <summary>Outbound log events. Ids and errors are passed through PhoneMask.MaskNumbersIn; message bodies are never logged.</summary>
 internal static partial class OutboundLog
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Outbound {OutboundId} accepted by Twilio as {TwilioSid} on attempt {Attempt}")]
@@ -11,8 +11,8 @@ internal static partial class OutboundLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Outbound {OutboundId} attempt {Attempt} failed (HTTP {HttpStatus}, code {ErrorCode}); retrying at {NextAttemptAt}: {Error}")]
     public static partial void Retrying(ILogger logger, string outboundId, int attempt, int? httpStatus, string? errorCode, DateTimeOffset nextAttemptAt, string? error);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Outbound {OutboundId} to {Phone} not delivered ({Status}, HTTP {HttpStatus}, code {ErrorCode}): {Error}")]
-    public static partial void Failed(ILogger logger, string outboundId, string phone, string status, int? httpStatus, string? errorCode, string? error);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Outbound {OutboundId} not delivered ({Status}, HTTP {HttpStatus}, code {ErrorCode}): {Error}")]
+    public static partial void Failed(ILogger logger, string outboundId, string status, int? httpStatus, string? errorCode, string? error);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Outbound {OutboundId}: an earlier attempt was interrupted after it started; Twilio may have accepted it, so this retry may duplicate it")]
     public static partial void PossibleDuplicate(ILogger logger, string outboundId);

@@ -8,8 +8,9 @@ namespace Switchboard.Grains.Outbound;
 /// <summary>
 /// One outbound SMS. The intent is persisted before Twilio is called, attempts run on a grain timer with
 /// exponential backoff, and a reminder, held while the message is pending, resumes the retries after a restart.
-/// Once Twilio's acceptance is recorded the message is never sent again. The one window for a duplicate is a crash
-/// between Twilio's answer and our write of it: the next attempt is then flagged <see cref="OutboundState.PossibleDuplicate"/>.
+/// Once Twilio's acceptance is recorded the message is never sent again. A duplicate is possible only when an attempt's
+/// outcome is unknown (a crash between Twilio's answer and our write of it, a timeout, a broken connection): the next
+/// attempt is then flagged <see cref="OutboundState.PossibleDuplicate"/>. Nothing is sent to a number that opted out.
 /// </summary>
 public sealed class OutboundSmsGrain(
     [PersistentState("outbound", StorageNames.State)] IPersistentState<OutboundState> state,
@@ -46,9 +47,9 @@ public sealed class OutboundSmsGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (State.Status != DeliveryStatus.Pending)
+        if (State.Message is null || State.Status != DeliveryStatus.Pending)
         {
-            await ReleaseReminderAsync();
+            await ReleaseReminderAsync(); // done, or a Send whose write failed left the reminder behind
         }
         else if (_attemptTimer is null)
         {
@@ -74,6 +75,16 @@ public sealed class OutboundSmsGrain(
             return;
         }
 
+        if (await GrainFactory.GetGrain<IConversationGrain>(message.To).IsOptedOut())
+        {
+            // The sender texted STOP after this message was handed over (it may have been waiting for a retry).
+            State.Status = DeliveryStatus.Suppressed;
+            State.NextAttemptAt = null;
+            await state.WriteOrReloadAsync(this);
+            await ReleaseReminderAsync();
+            return;
+        }
+
         if (message.After is { } predecessor && await IsPendingAsync(predecessor))
         {
             // Keep the sender's replies in order: try again once the previous reply has reached Twilio (or failed).
@@ -84,7 +95,7 @@ public sealed class OutboundSmsGrain(
         if (State.AttemptInFlight)
         {
             State.PossibleDuplicate = true;
-            OutboundLog.PossibleDuplicate(logger, Id);
+            OutboundLog.PossibleDuplicate(logger, PhoneMask.MaskNumbersIn(Id));
         }
 
         // Recorded before the call: if we crash during it, the next activation knows a duplicate is possible.
@@ -107,19 +118,19 @@ public sealed class OutboundSmsGrain(
                 State.TwilioSid = result.Sid;
                 State.NextAttemptAt = null;
                 SwitchboardMetrics.OutboundAccepted.Add(1);
-                OutboundLog.Accepted(logger, Id, result.Sid!, attempt);
+                OutboundLog.Accepted(logger, PhoneMask.MaskNumbersIn(Id), result.Sid!, attempt);
                 break;
             case SendOutcome.Retryable when attempt < options.Value.MaxAttempts:
                 State.NextAttemptAt = now + Backoff(attempt);
                 SwitchboardMetrics.OutboundRetries.Add(1);
-                OutboundLog.Retrying(logger, Id, attempt, result.HttpStatus, result.ErrorCode, State.NextAttemptAt.Value, result.Error);
+                OutboundLog.Retrying(logger, PhoneMask.MaskNumbersIn(Id), attempt, result.HttpStatus, result.ErrorCode, State.NextAttemptAt.Value, PhoneMask.MaskNumbersIn(result.Error));
                 break;
             default:
                 State.Status = result.Outcome == SendOutcome.Permanent ? DeliveryStatus.Rejected : DeliveryStatus.GaveUp;
                 State.ErrorCode = result.ErrorCode;
                 State.NextAttemptAt = null;
                 SwitchboardMetrics.OutboundFailed.Add(1);
-                OutboundLog.Failed(logger, Id, PhoneMask.Mask(message.To), State.Status.ToString(), result.HttpStatus, result.ErrorCode, result.Error);
+                OutboundLog.Failed(logger, PhoneMask.MaskNumbersIn(Id), State.Status.ToString(), result.HttpStatus, result.ErrorCode, PhoneMask.MaskNumbersIn(result.Error));
                 break;
         }
 
@@ -161,7 +172,7 @@ public sealed class OutboundSmsGrain(
         _reminder = null;
     }
 
-    public async Task RecordStatus(string twilioStatus, string? errorCode)
+    public async Task RecordStatus(string twilioStatus, string? errorCode, string? twilioSid)
     {
         if (State.Message is null)
         {
@@ -182,6 +193,7 @@ public sealed class OutboundSmsGrain(
             State.Status = reported;
             State.TwilioStatus = twilioStatus;
             State.ErrorCode = errorCode ?? State.ErrorCode;
+            State.TwilioSid ??= twilioSid; // known here even if the crash window lost it
             await state.WriteOrReloadAsync(this);
         }
     }

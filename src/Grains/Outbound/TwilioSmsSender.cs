@@ -28,10 +28,11 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
             create.From = new PhoneNumber(options.FromNumber);
         }
 
-        if (options.EffectiveStatusCallbackUrl is { } callback)
+        if ((options.EffectiveStatusCallbackUrl ?? message.StatusCallbackUrl) is { } callback)
         {
             // Our id rides in the callback URL, so the status callback finds its grain without an index.
-            create.StatusCallback = new Uri($"{callback}?id={Uri.EscapeDataString(outboundId)}");
+            var separator = callback.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            create.StatusCallback = new Uri($"{callback}{separator}id={Uri.EscapeDataString(outboundId)}");
         }
 
         try

@@ -97,6 +97,25 @@ public sealed class ConversationTurnTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_reply_still_being_retried_is_not_sent_after_the_sender_texts_STOP()
+    {
+        var phone = TestSms.NewPhone();
+        var conversation = Conversation(phone);
+        var sms = TestSms.From(phone, "help");
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(OutboundId.ForReply(phone, sms.MessageSid));
+        var unavailable = new SendResult(SendOutcome.Retryable, HttpStatus: 503, Error: "Service Unavailable");
+        fixture.Outbox.ScriptFor(outbound.GetPrimaryKeyString(), [.. Enumerable.Repeat(unavailable, 3)]);
+
+        await conversation.Accept(sms);
+        await Eventually.HoldsAsync(async () => (await outbound.GetView())?.Attempts.Count >= 1, Timeout, "the first refused attempt");
+        await conversation.Accept(TestSms.From(phone, "STOP"));
+        await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status != DeliveryStatus.Pending, Timeout, "the reply to settle");
+
+        Assert.Equal(DeliveryStatus.Suppressed, (await outbound.GetView())!.Status);
+        Assert.Empty(fixture.Outbox.AcceptedFor(phone));
+    }
+
+    [Fact]
     public async Task An_opted_out_sender_receives_nothing_until_opting_back_in()
     {
         var phone = TestSms.NewPhone();

@@ -22,6 +22,17 @@ public sealed class ProductionHostTests(HttpFixture fixture)
     }
 
     [Fact]
+    public void A_reminder_period_under_a_minute_stops_the_host_outside_Development()
+    {
+        using var factory = new SwitchboardFactory(
+            fixture.Azurite.ConnectionString, fixture.Twilio.BaseUrl, new Dictionary<string, string?> { ["Conversation:ReminderPeriod"] = "00:00:05" }, "Production");
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("Conversation:ReminderPeriod", error.Message);
+    }
+
+    [Fact]
     public async Task The_dashboard_needs_the_admin_key_as_basic_password()
     {
         await using var factory = new SwitchboardFactory(fixture.Azurite.ConnectionString, fixture.Twilio.BaseUrl, environment: "Production");

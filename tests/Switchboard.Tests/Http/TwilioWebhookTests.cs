@@ -92,6 +92,16 @@ public sealed class TwilioWebhookTests(HttpFixture fixture)
     }
 
     [Fact]
+    public async Task A_body_longer_than_an_SMS_is_refused_with_400()
+    {
+        var form = Form(TestSms.NewPhone(), new string('x', 1601));
+
+        var response = await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SmsUrl, form));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unparseable_sender_is_refused_with_400()
     {
         var form = Form("not-a-number", "help");

@@ -40,11 +40,16 @@ public sealed class SwitchboardFactory(
             ["Twilio:Enabled"] = "true",
             ["Admin:ApiKey"] = AdminKey,
             ["Employees:AutoEnroll"] = "true",
-            ["Conversation:ReminderPeriod"] = "00:00:02",
-            ["Outbound:ReminderPeriod"] = "00:00:02",
             ["Outbound:InitialBackoff"] = "00:00:00.100",
             ["Outbound:MaxBackoff"] = "00:00:00.500",
         };
+        if (environment == "Development")
+        {
+            // Sub-minute reminders are refused outside Development.
+            settings["Conversation:ReminderPeriod"] = "00:00:02";
+            settings["Outbound:ReminderPeriod"] = "00:00:02";
+        }
+
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             if (value is null)

@@ -91,8 +91,8 @@ public sealed class OutboundRetryTests(ClusterFixture fixture)
         await fixture.Outbox.WaitForAsync(phone, 1, Timeout);
         await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status == DeliveryStatus.Accepted, Timeout, "acceptance");
 
-        await outbound.RecordStatus("delivered", null);
-        await outbound.RecordStatus("sent", null);
+        await outbound.RecordStatus("delivered", null, "SM00000000000000000000000000000099");
+        await outbound.RecordStatus("sent", null, null);
 
         Assert.Equal(DeliveryStatus.Delivered, (await outbound.GetView())!.Status);
     }

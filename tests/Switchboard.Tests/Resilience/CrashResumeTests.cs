@@ -45,8 +45,10 @@ public sealed class CrashResumeTests : IAsyncLifetime
             ["Orleans:ClusterId"] = "crash-test",
         };
 
+        string firstUrl;
         await using (var first = await SiloProcess.StartAsync(settings))
         {
+            firstUrl = first.BaseUrl;
             var ack = await PostSms(first.BaseUrl, phone, sid, "help");
             Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
             await Eventually.HoldsAsync(
@@ -63,6 +65,8 @@ public sealed class CrashResumeTests : IAsyncLifetime
         var reply = Assert.Single(await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(60)));
         Assert.Contains("log", reply.Body, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Resuming turn", second.Output);
+        // No Twilio:WebhookBaseUrl: the status callback is the URL the message came in on.
+        Assert.StartsWith($"{firstUrl}/twilio/status?id=", reply.StatusCallback);
 
         await Eventually.HoldsAsync(
             async () => (await Conversation(second.BaseUrl, phone)).GetProperty("recentTurns").GetArrayLength() == 1,
