@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
 
 namespace Switchboard.Api;
@@ -15,7 +16,11 @@ public static class SwitchboardApi
 {
     public static IServiceCollection AddSwitchboardApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<TwilioOptions>)))
+        {
+            // Shared with the other half of a co-hosted silo (Api and Grains): bound and validated once.
+            services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        }
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -18,7 +18,11 @@ public static class SwitchboardGrains
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EmployeeGrain.ReminderClock, (sp, _) => sp.GetRequiredService<TimeProvider>());
-        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<TwilioOptions>)))
+        {
+            // Shared with the other half of a co-hosted silo (Api and Grains): bound and validated once.
+            services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        }
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
