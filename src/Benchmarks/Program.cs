@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Switchboard.Benchmarks.WebhookBenchmarks).Assembly).Run(args);
