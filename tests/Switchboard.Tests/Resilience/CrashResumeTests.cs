@@ -6,8 +6,8 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Resilience;
 
 /// <summary>
-/// Guarantee 4: a turn survives a silo crash at any step. The host is a real process on Azurite; it is killed with
-/// SIGKILL in the middle of a turn and a new one started on the same storage.
+/// Guarantees 4 and 5 across a crash: the host is a real process on Azurite; it is killed with SIGKILL in the middle of
+/// the work and a new one started on the same storage, where reminders wake what was pending.
 /// </summary>
 public sealed class CrashResumeTests : IAsyncLifetime
 {
@@ -29,21 +29,7 @@ public sealed class CrashResumeTests : IAsyncLifetime
     {
         var phone = TestSms.NewPhone();
         var sid = TestSms.NewSid();
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:AzureStorage"] = _azurite.ConnectionString,
-            ["Twilio:AccountSid"] = "AC22222222222222222222222222222222",
-            ["Twilio:AuthToken"] = AuthToken,
-            ["Twilio:FromNumber"] = "+15005550006",
-            ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl,
-            ["Twilio:Enabled"] = "true",
-            ["Admin:ApiKey"] = AdminKey,
-            ["Webhook:AckMode"] = "Durable",
-            ["Agents:StepDelayMs"] = "1500",
-            ["Conversation:ReminderPeriod"] = "00:00:03",
-            ["Outbound:ReminderPeriod"] = "00:00:03",
-            ["Orleans:ClusterId"] = "crash-test",
-        };
+        var settings = Settings();
 
         string firstUrl;
         await using (var first = await SiloProcess.StartAsync(settings))
@@ -83,6 +69,65 @@ public sealed class CrashResumeTests : IAsyncLifetime
         Assert.Single(_twilio.Messages, m => m.To == phone);
     }
 
+    [Fact]
+    public async Task A_reply_waiting_for_a_retry_is_sent_once_after_a_restart_woken_by_its_reminder()
+    {
+        var phone = TestSms.NewPhone();
+        var sid = TestSms.NewSid();
+        var settings = Settings();
+        settings["Agents:StepDelayMs"] = "0";
+        settings["Outbound:InitialBackoff"] = "00:00:08";
+        _twilio.Script((503, 0));
+
+        await using (var first = await SiloProcess.StartAsync(settings))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostSms(first.BaseUrl, phone, sid, "help")).StatusCode);
+            using var admin = Admin(first.BaseUrl);
+            await Eventually.HoldsAsync(
+                async () => await admin.GetAsync(OutboundPath(phone, sid)) is { IsSuccessStatusCode: true } response
+                    && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attempts").GetArrayLength() == 1,
+                TimeSpan.FromSeconds(30),
+                "the refused first attempt to be recorded");
+            await first.KillAsync();
+        }
+
+        // Nothing in the new silo touches the outbound grain but its reminder: the conversation's turn is finished.
+        await using var second = await SiloProcess.StartAsync(settings);
+        Assert.Single(await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(60)));
+        using var http = Admin(second.BaseUrl);
+        var outbound = await http.GetFromJsonAsync<JsonElement>(OutboundPath(phone, sid));
+        Assert.Equal("Accepted", outbound.GetProperty("status").GetString());
+        Assert.Equal(2, outbound.GetProperty("attempts").GetArrayLength());
+        Assert.False(outbound.GetProperty("possibleDuplicate").GetBoolean());
+        await Task.Delay(TimeSpan.FromSeconds(4)); // one more reminder period: still one message
+        Assert.Single(_twilio.AcceptedTo(phone));
+    }
+
+    private Dictionary<string, string> Settings() => new()
+    {
+        ["ConnectionStrings:AzureStorage"] = _azurite.ConnectionString,
+        ["Twilio:AccountSid"] = "AC22222222222222222222222222222222",
+        ["Twilio:AuthToken"] = AuthToken,
+        ["Twilio:FromNumber"] = "+15005550006",
+        ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl,
+        ["Twilio:Enabled"] = "true",
+        ["Admin:ApiKey"] = AdminKey,
+        ["Webhook:AckMode"] = "Durable",
+        ["Agents:StepDelayMs"] = "1500",
+        ["Conversation:ReminderPeriod"] = "00:00:03",
+        ["Outbound:ReminderPeriod"] = "00:00:03",
+        ["Orleans:ClusterId"] = "crash-test",
+    };
+
+    private static string OutboundPath(string phone, string sid) => $"/admin/outbound/{Uri.EscapeDataString($"{phone}:{sid}:reply")}";
+
+    private static HttpClient Admin(string baseUrl)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return http;
+    }
+
     private static async Task<HttpResponseMessage> PostSms(string baseUrl, string phone, string sid, string body)
     {
         using var http = new HttpClient();
@@ -92,8 +137,7 @@ public sealed class CrashResumeTests : IAsyncLifetime
 
     private static async Task<JsonElement> Conversation(string baseUrl, string phone)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        using var http = Admin(baseUrl);
         return await http.GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}");
     }
 }
