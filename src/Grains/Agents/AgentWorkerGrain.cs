@@ -39,6 +39,14 @@ public sealed class AgentWorkerGrain(AgentPipeline pipeline, IOptions<AgentOptio
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var conversation = GrainFactory.GetGrain<IConversationTurnGrain>(context.Phone);
-        await conversation.CompleteStep(new StepCompletion(context.MessageSid, request.StepIndex, result, error, elapsed));
+        try
+        {
+            await conversation.CompleteStep(new StepCompletion(context.MessageSid, request.StepIndex, result, error, elapsed));
+        }
+        catch (Exception ex)
+        {
+            // The conversation's watchdog dispatches the step again; this call is one-way, so only the log knows.
+            AgentLog.CallbackFailed(logger, step.Name, context.MessageSid, PhoneMask.Describe(ex));
+        }
     }
 }
