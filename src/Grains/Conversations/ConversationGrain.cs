@@ -53,7 +53,19 @@ public sealed class ConversationGrain(
         }
     }
 
-    public Task Enqueue(InboundSms sms) => Receive(sms);
+    public async Task Enqueue(InboundSms sms)
+    {
+        try
+        {
+            await Receive(sms);
+        }
+        catch (Exception ex)
+        {
+            // One-way: Twilio already has its 200 and nobody awaits this call. Say loudly what was lost.
+            SwitchboardMetrics.LostMessages.Add(1);
+            ConversationLog.EnqueueFailed(logger, PhoneMask.Mask(Phone), sms.MessageSid, PhoneMask.Describe(ex));
+        }
+    }
 
     public Task<AcceptOutcome> Accept(InboundSms sms) => Receive(sms);
 

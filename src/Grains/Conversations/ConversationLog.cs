@@ -20,6 +20,9 @@ internal static partial class ConversationLog
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Turn {MessageSid} of {Phone} failed at step {Step}: {Error}")]
     public static partial void TurnFailed(ILogger logger, string phone, string messageSid, string step, string error);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "Message {MessageSid} from {Phone} was acknowledged (Webhook:AckMode=OneWay) but could not be kept: {Error}")]
+    public static partial void EnqueueFailed(ILogger logger, string phone, string messageSid, string error);
+
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Turn {MessageSid} of {Phone} could not hand over its reply; trying again in {Backoff}: {Error}")]
     public static partial void FinishFailed(ILogger logger, string phone, string messageSid, TimeSpan backoff, string error);
 
