@@ -12,35 +12,12 @@ namespace Switchboard.Tests.Agents;
 [Collection(ClusterCollection.Name)]
 public sealed class TimesheetConversationTests(ClusterFixture fixture)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    private async Task<string> RegisterAsync(string name = "Alice Smith")
-    {
-        var phone = TestSms.NewPhone();
-        await fixture.Grains.GetGrain<IEmployeeGrain>(phone).Register(new EmployeeProfile($"emp-{phone}", name, "Australia/Sydney"));
-        return phone;
-    }
-
-    private async Task<string> SayAsync(string phone, string text)
-    {
-        var before = fixture.Outbox.AcceptedFor(phone).Count;
-        Assert.Equal(AcceptOutcome.Queued, await fixture.Grains.GetGrain<IConversationGrain>(phone).Accept(TestSms.From(phone, text)));
-        var replies = await fixture.Outbox.WaitForAsync(phone, before + 1, Timeout);
-        return replies[before].Body;
-    }
+    private ConversationDriver Conversations { get; } = new(fixture);
 
     [Fact]
     public async Task Logs_checks_undoes_and_submits_a_week_by_sms()
     {
-        var phone = await RegisterAsync();
-
-        var logged = await SayAsync(phone, "log 8h on Apollo today");
-        var status = await SayAsync(phone, "check my timesheet");
-        var undone = await SayAsync(phone, "undo");
-        var relogged = await SayAsync(phone, "log 7.5 hours Apollo today");
-        var submitted = await SayAsync(phone, "submit");
-        var locked = await SayAsync(phone, "log 1h on Apollo today");
-        var help = await SayAsync(phone, "what's the weather like");
+        var (logged, status, undone, relogged, submitted, locked, help) = await Conversations.LiveAWeekAsync();
 
         Assert.StartsWith("Logged 8h on Apollo for ", logged, StringComparison.Ordinal);
         Assert.Contains("Week total: 8h.", logged, StringComparison.Ordinal);
@@ -59,35 +36,23 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
     [Fact]
     public async Task Four_logs_back_to_back_are_answered_in_order_with_running_totals()
     {
-        var phone = await RegisterAsync();
-        var conversation = fixture.Grains.GetGrain<IConversationGrain>(phone);
-        string[] texts = ["log 1h on Apollo today", "log 2h on Zeus today", "log 3h on Apollo today", "log 4h on Hermes today"];
-        var sms = texts.Select(t => TestSms.From(phone, t)).ToList();
+        var phone = await Conversations.RegisterAsync();
+        var replies = await Conversations.BurstAsync(phone, "log 1h on Apollo today", "log 2h on Zeus today", "log 3h on Apollo today", "log 4h on Hermes today");
 
-        foreach (var message in sms)
-        {
-            await conversation.Accept(message);
-        }
-
-        var replies = await fixture.Outbox.WaitForAsync(phone, 4, Timeout);
-
-        // Each reply is matched to its message by the outbound id, so the check holds whatever order the carrier saw.
-        string ReplyTo(InboundSms m) => Assert.Single(replies, r => r.Purpose == OutboundId.ForReply(phone, m.MessageSid)).Body;
-        Assert.Contains("Logged 1h on Apollo", ReplyTo(sms[0]), StringComparison.Ordinal);
-        Assert.Contains("Week total: 1h.", ReplyTo(sms[0]), StringComparison.Ordinal);
-        Assert.Contains("Week total: 3h.", ReplyTo(sms[1]), StringComparison.Ordinal);
-        Assert.Contains("Week total: 6h.", ReplyTo(sms[2]), StringComparison.Ordinal);
-        Assert.Contains("Week total: 10h.", ReplyTo(sms[3]), StringComparison.Ordinal);
-        Assert.Equal([.. sms.Select(m => OutboundId.ForReply(phone, m.MessageSid))], replies.Select(r => r.Purpose));
+        Assert.Contains("Logged 1h on Apollo", replies[0], StringComparison.Ordinal);
+        Assert.Contains("Week total: 1h.", replies[0], StringComparison.Ordinal);
+        Assert.Contains("Week total: 3h.", replies[1], StringComparison.Ordinal);
+        Assert.Contains("Week total: 6h.", replies[2], StringComparison.Ordinal);
+        Assert.Contains("Week total: 10h.", replies[3], StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Asks_when_the_hours_are_missing_and_refuses_impossible_hours()
     {
-        var phone = await RegisterAsync();
+        var phone = await Conversations.RegisterAsync();
 
-        var question = await SayAsync(phone, "log Apollo");
-        var refused = await SayAsync(phone, "log 25h on Apollo today");
+        var question = await Conversations.SayAsync(phone, "log Apollo");
+        var refused = await Conversations.SayAsync(phone, "log 25h on Apollo today");
 
         Assert.Contains("How many hours on Apollo?", question, StringComparison.Ordinal);
         Assert.Contains("at most 24h", refused, StringComparison.Ordinal);
@@ -98,7 +63,7 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
     {
         var phone = TestSms.NewPhone();
 
-        var logged = await SayAsync(phone, "log 8h on Apollo today");
+        var logged = await Conversations.SayAsync(phone, "log 8h on Apollo today");
 
         Assert.StartsWith("Logged 8h on Apollo", logged, StringComparison.Ordinal);
         var guest = await fixture.Grains.GetGrain<IEmployeeGrain>(phone).Get();
@@ -126,7 +91,7 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
     public async Task A_turn_received_before_midnight_logs_on_the_day_it_arrived_however_late_it_runs()
     {
         // Received 23:59 on Friday 27 Nov in Sydney, planned and carried out long after midnight (now): still Friday.
-        var phone = await RegisterAsync();
+        var phone = await Conversations.RegisterAsync();
         var receivedAt = new DateTimeOffset(2026, 11, 27, 23, 59, 0, TimeSpan.FromHours(11));
         var planner = new PlannerStep(new RulesPlanner(), fixture.Grains, Options.Create(new TimesheetOptions()));
         var timesheet = new TimesheetStep(fixture.Grains, Options.Create(new EmployeeOptions()));

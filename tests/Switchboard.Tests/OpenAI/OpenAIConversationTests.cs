@@ -15,6 +15,8 @@ public sealed class OpenAIConversationTests
 
     private readonly OpenAIClusterFixture _fixture;
 
+    private ConversationDriver Conversations => new(_fixture);
+
     public OpenAIConversationTests(OpenAIClusterFixture fixture)
     {
         _fixture = fixture;
@@ -33,33 +35,10 @@ public sealed class OpenAIConversationTests
         plans["log 5h on Apollo today"] = """{"intent":"Log","hours":5,"project":"Apollo","date":"{today}"}""";
     }
 
-    private async Task<string> RegisterAsync()
-    {
-        var phone = TestSms.NewPhone();
-        await _fixture.Grains.GetGrain<IEmployeeGrain>(phone).Register(new EmployeeProfile($"emp-{phone}", "Alice Smith", "Australia/Sydney"));
-        return phone;
-    }
-
-    private async Task<string> SayAsync(string phone, string text)
-    {
-        var before = _fixture.Outbox.AcceptedFor(phone).Count;
-        Assert.Equal(AcceptOutcome.Queued, await _fixture.Grains.GetGrain<IConversationGrain>(phone).Accept(TestSms.From(phone, text)));
-        var replies = await _fixture.Outbox.WaitForAsync(phone, before + 1, Timeout);
-        return replies[before].Body;
-    }
-
     [Fact]
     public async Task Logs_checks_undoes_and_submits_a_week_by_sms()
     {
-        var phone = await RegisterAsync();
-
-        var logged = await SayAsync(phone, "log 8h on Apollo today");
-        var status = await SayAsync(phone, "check my timesheet");
-        var undone = await SayAsync(phone, "undo");
-        var relogged = await SayAsync(phone, "log 7.5 hours Apollo today");
-        var submitted = await SayAsync(phone, "submit");
-        var locked = await SayAsync(phone, "log 1h on Apollo today");
-        var help = await SayAsync(phone, "what's the weather like");
+        var (logged, status, undone, relogged, submitted, locked, help) = await Conversations.LiveAWeekAsync();
 
         Assert.Contains("Done: 8h on Apollo. You have 8h this week.", logged, StringComparison.Ordinal);
         Assert.Contains("This week: Apollo 8h. 8h in all.", status, StringComparison.Ordinal);
@@ -73,34 +52,23 @@ public sealed class OpenAIConversationTests
     [Fact]
     public async Task Four_logs_back_to_back_are_answered_in_order_with_running_totals()
     {
-        var phone = await RegisterAsync();
-        var conversation = _fixture.Grains.GetGrain<IConversationGrain>(phone);
-        string[] texts = ["log 1h on Apollo today", "log 2h on Zeus today", "log 3h on Apollo today", "log 4h on Hermes today"];
-        var sms = texts.Select(t => TestSms.From(phone, t)).ToList();
+        var phone = await Conversations.RegisterAsync();
+        var replies = await Conversations.BurstAsync(phone, "log 1h on Apollo today", "log 2h on Zeus today", "log 3h on Apollo today", "log 4h on Hermes today");
 
-        foreach (var message in sms)
-        {
-            await conversation.Accept(message);
-        }
-
-        var replies = await _fixture.Outbox.WaitForAsync(phone, 4, Timeout);
-
-        string ReplyTo(InboundSms m) => Assert.Single(replies, r => r.Purpose == OutboundId.ForReply(phone, m.MessageSid)).Body;
-        Assert.Contains("Done: 1h on Apollo. You have 1h this week.", ReplyTo(sms[0]), StringComparison.Ordinal);
-        Assert.Contains("You have 3h this week.", ReplyTo(sms[1]), StringComparison.Ordinal);
-        Assert.Contains("You have 6h this week.", ReplyTo(sms[2]), StringComparison.Ordinal);
-        Assert.Contains("You have 10h this week.", ReplyTo(sms[3]), StringComparison.Ordinal);
-        Assert.Equal([.. sms.Select(m => OutboundId.ForReply(phone, m.MessageSid))], replies.Select(r => r.Purpose));
+        Assert.Contains("Done: 1h on Apollo. You have 1h this week.", replies[0], StringComparison.Ordinal);
+        Assert.Contains("You have 3h this week.", replies[1], StringComparison.Ordinal);
+        Assert.Contains("You have 6h this week.", replies[2], StringComparison.Ordinal);
+        Assert.Contains("You have 10h this week.", replies[3], StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Asks_when_the_hours_are_missing_and_refuses_impossible_hours()
     {
-        var phone = await RegisterAsync();
+        var phone = await Conversations.RegisterAsync();
 
-        var question = await SayAsync(phone, "log Apollo");
-        var refused = await SayAsync(phone, "log 25h on Apollo today");
-        var status = await SayAsync(phone, "check my timesheet");
+        var question = await Conversations.SayAsync(phone, "log Apollo");
+        var refused = await Conversations.SayAsync(phone, "log 25h on Apollo today");
+        var status = await Conversations.SayAsync(phone, "check my timesheet");
 
         Assert.Contains("How many hours on Apollo?", question, StringComparison.Ordinal);
         Assert.Contains("at most 24", refused, StringComparison.Ordinal);
@@ -110,7 +78,7 @@ public sealed class OpenAIConversationTests
     [Fact]
     public async Task A_model_outage_is_retried_by_the_conversation_and_the_turn_answered()
     {
-        var phone = await RegisterAsync();
+        var phone = await Conversations.RegisterAsync();
         var conversation = _fixture.Grains.GetGrain<IConversationGrain>(phone);
         var before = _fixture.Model.Requests.Count;
 
