@@ -23,7 +23,7 @@ public static class AdminApi
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
         {
-            return TypedResults.Problem("Not a phone number; use E.164, URL-encoded (%2B15550100001).", statusCode: StatusCodes.Status400BadRequest);
+            return PhoneParameter.Invalid();
         }
 
         var view = await grains.GetGrain<IConversationGrain>(e164).GetView();

@@ -24,7 +24,7 @@ public static class EmployeesApi
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
         {
-            return BadPhone();
+            return PhoneParameter.Invalid();
         }
 
         var profile = new EmployeeProfile(request?.EmployeeId?.Trim() ?? "", request?.Name?.Trim() ?? "", NullIfBlank(request?.TimeZone));
@@ -46,7 +46,7 @@ public static class EmployeesApi
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
         {
-            return BadPhone();
+            return PhoneParameter.Invalid();
         }
 
         var employee = await grains.GetGrain<IEmployeeGrain>(e164).Get();
@@ -59,15 +59,12 @@ public static class EmployeesApi
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
         {
-            return BadPhone();
+            return PhoneParameter.Invalid();
         }
 
         await grains.GetGrain<IEmployeeGrain>(e164).Remove();
         return TypedResults.NoContent();
     }
-
-    private static ProblemHttpResult BadPhone() =>
-        TypedResults.Problem("Not a phone number; use E.164, URL-encoded (%2B15550100001).", statusCode: StatusCodes.Status400BadRequest);
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

@@ -40,7 +40,7 @@ public static class DevPhoneApi
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
         {
-            return TypedResults.Problem("Not a phone number.", statusCode: StatusCodes.Status400BadRequest);
+            return PhoneParameter.Invalid();
         }
 
         return TypedResults.Ok(await grains.GetGrain<IConversationGrain>(e164).GetView());
