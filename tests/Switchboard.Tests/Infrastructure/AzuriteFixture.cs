@@ -1,17 +1,21 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
-/// A real Azurite (the Azure Storage emulator, installed by ./test.sh with npm ci) on free loopback ports, with its
-/// data in a temporary folder. Integration tests use it for grain state, reminders and clustering.
+/// A real Azurite (the Azure Storage emulator, installed by ./test.sh with npm ci) with its data in a temporary
+/// folder. Integration tests use it for grain state, reminders and clustering. Azurite binds port 0 and prints the
+/// ports it got, so two fixtures starting at once can never race for the same port.
 /// </summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+public sealed partial class AzuriteFixture : IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("switchboard-azurite-").FullName;
+    private readonly Dictionary<string, int> _ports = [];
+    private readonly StringBuilder _output = new();
     private Process? _process;
 
     public string ConnectionString { get; private set; } = "";
@@ -24,28 +28,39 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {azurite}: run ./test.sh (it runs npm ci) or npm ci.");
         }
 
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo(azurite)
         {
             ArgumentList =
             {
-                "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", _dataDirectory,
+                "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", _dataDirectory,
                 "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-                "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
+                "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, line) => Record(line.Data);
+        _process.ErrorDataReceived += (_, line) => Record(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await Eventually.HoldsAsync(() => Accepts(blob) && Accepts(table), TimeSpan.FromSeconds(30), "Azurite to listen");
+
+        var stopwatch = Stopwatch.StartNew();
+        while (Port("Blob") is null || Port("Queue") is null || Port("Table") is null)
+        {
+            if (_process.HasExited || stopwatch.Elapsed > StartTimeout)
+            {
+                throw new InvalidOperationException(
+                    $"Azurite did not listen within {stopwatch.Elapsed.TotalSeconds:F0} s (exited: {_process.HasExited}). Its output:\n{Output()}");
+            }
+
+            await Task.Delay(20);
+        }
+
         ConnectionString =
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
-            $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+            $"BlobEndpoint=http://127.0.0.1:{Port("Blob")}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Port("Queue")}/devstoreaccount1;" +
+            $"TableEndpoint=http://127.0.0.1:{Port("Table")}/devstoreaccount1;";
     }
 
     /// <summary>Stops Azurite (a test may call it early to cut storage off); safe to call twice.</summary>
@@ -65,24 +80,40 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    public static int FreePort()
+    private void Record(string? line)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                _ports[match.Groups["service"].Value] = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
     }
 
-    private static bool Accepts(int port)
+    private int? Port(string service)
     {
-        try
+        lock (_output)
         {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
+            return _ports.TryGetValue(service, out var port) ? port : null;
         }
     }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    // "Azurite Table service is successfully listening at http://127.0.0.1:43799"
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://[^:]+:(?<port>\d+)")]
+    private static partial Regex ListeningLine();
 }

@@ -37,7 +37,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var siloDirectory = Path.Combine(RepositoryRoot.Path, "src", "Silo");
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var dll = Path.Combine(siloDirectory, "bin", configuration, "net10.0", "Switchboard.Silo.dll");
-        var baseUrl = $"http://127.0.0.1:{AzuriteFixture.FreePort()}";
+        var baseUrl = $"http://127.0.0.1:{FreePorts.Next()}";
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll, "--urls", baseUrl },
@@ -46,8 +46,8 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Orleans__SiloPort"] = $"{AzuriteFixture.FreePort()}";
-        start.Environment["Orleans__GatewayPort"] = $"{AzuriteFixture.FreePort()}";
+        start.Environment["Orleans__SiloPort"] = $"{FreePorts.Next()}";
+        start.Environment["Orleans__GatewayPort"] = $"{FreePorts.Next()}";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

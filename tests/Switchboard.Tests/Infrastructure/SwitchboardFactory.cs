@@ -27,8 +27,8 @@ public sealed class SwitchboardFactory(
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:AzureStorage"] = storageConnectionString,
-            ["Orleans:SiloPort"] = $"{AzuriteFixture.FreePort()}",
-            ["Orleans:GatewayPort"] = $"{AzuriteFixture.FreePort()}",
+            ["Orleans:SiloPort"] = $"{FreePorts.Next()}",
+            ["Orleans:GatewayPort"] = $"{FreePorts.Next()}",
             // Own cluster and service ids: factories sharing one Azurite never see each other's reminders or state.
             ["Orleans:ClusterId"] = $"http-tests-{Guid.NewGuid():N}",
             ["Orleans:ServiceId"] = $"http-tests-{Guid.NewGuid():N}",

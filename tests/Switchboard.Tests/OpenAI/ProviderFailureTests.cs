@@ -1,10 +1,9 @@
 using System.ClientModel;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Agents.OpenAI;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.OpenAI;
 
@@ -13,7 +12,7 @@ public sealed class ProviderFailureTests
     [Fact]
     public async Task An_unreachable_endpoint_throws_so_the_conversation_retries_the_step()
     {
-        using var services = OpenAIAgentServices.Build(OpenAIAgentServices.Settings($"http://127.0.0.1:{UnusedPort()}/v1"));
+        using var services = OpenAIAgentServices.Build(OpenAIAgentServices.Settings($"http://127.0.0.1:{FreePorts.Next()}/v1"));
         var planner = services.GetRequiredService<IPlanner>();
         var composer = services.GetRequiredService<IComposer>();
         var context = new TurnContext("+15550100001", "SM1", "status", DateTimeOffset.UnixEpoch) { Plan = new TurnPlan(Intent.Status) };
@@ -79,15 +78,5 @@ public sealed class ProviderFailureTests
         services.GetRequiredService<IStartupValidator>().Validate();
         Assert.IsType<ChatPlanner>(services.GetRequiredService<IPlanner>());
         Assert.IsType<ChatComposer>(services.GetRequiredService<IComposer>());
-    }
-
-    /// <summary>A loopback port nobody listens on: bound, read, released.</summary>
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
