@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Grains.Agents;
 
@@ -42,6 +43,36 @@ public sealed class ChatPlannerTests : IAsyncLifetime
         Assert.Equal("log 8h on Apollo today", request.UserText);
         Assert.Contains("2026-11-25", request.SystemText, StringComparison.Ordinal);
         Assert.Contains("check my timesheet", request.SystemText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Falls_back_to_plain_json_mode_on_a_server_that_refuses_a_json_schema_and_stays_there()
+    {
+        _server.RefuseJsonSchema = true;
+        _server.Plans["log 8h on Apollo today"] = """{"intent":"Log","hours":8,"project":"Apollo","date":"2026-11-25"}""";
+        _server.Plans["status"] = """{"intent":"Status"}""";
+
+        var log = await Planner.PlanAsync(new PlanningInput("log 8h on Apollo today", Today), CancellationToken.None);
+        var status = await Planner.PlanAsync(new PlanningInput("status", Today), CancellationToken.None);
+
+        Assert.Equal(new TurnPlan(Intent.Log) { Hours = 8m, Project = "Apollo", Date = Today }, log);
+        Assert.Equal(new TurnPlan(Intent.Status), status);
+        Assert.Equal(["json_schema", "json_object", "json_object"], _server.Requests.Select(r => r.ResponseFormat));
+        Assert.Contains("intent", _server.LastRequest.Body.ToJsonString(), StringComparison.Ordinal); // the schema, in the prompt now
+        Assert.Single(_logLines, line => line.Contains("refused a JSON schema", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Keeps_asking_with_a_json_schema_when_the_plain_request_fails_too()
+    {
+        _server.FailWithStatus = StatusCodes.Status400BadRequest;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Planner.PlanAsync(new PlanningInput("status", Today), CancellationToken.None));
+        _server.FailWithStatus = null;
+        await Planner.PlanAsync(new PlanningInput("status", Today), CancellationToken.None);
+
+        Assert.Equal(["json_schema", "json_object", "json_schema"], _server.Requests.Select(r => r.ResponseFormat));
+        Assert.DoesNotContain(_logLines, line => line.Contains("refused a JSON schema", StringComparison.Ordinal));
     }
 
     [Fact]

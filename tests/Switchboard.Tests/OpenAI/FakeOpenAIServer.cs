@@ -47,6 +47,9 @@ public sealed partial class FakeOpenAIServer : IAsyncDisposable
     /// <summary>When set, every request is answered with this status and an OpenAI error body, like a failing server.</summary>
     public int? FailWithStatus { get; set; }
 
+    /// <summary>When set, a request with a JSON schema response format gets a 400, like servers without structured output.</summary>
+    public bool RefuseJsonSchema { get; set; }
+
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     private int _failuresLeft;
@@ -80,6 +83,13 @@ public sealed partial class FakeOpenAIServer : IAsyncDisposable
         if (failing is { } status)
         {
             return Results.Json(new { error = new { message = "The fake model is overloaded.", type = "server_error" } }, statusCode: status);
+        }
+
+        if (RefuseJsonSchema && recorded.ResponseFormat == "json_schema")
+        {
+            return Results.Json(
+                new { error = new { message = "response_format 'json_schema' is not supported by this server.", type = "invalid_request_error" } },
+                statusCode: StatusCodes.Status400BadRequest);
         }
 
         var content = recorded.AsksForJson
@@ -122,16 +132,17 @@ public sealed record RecordedRequest(string Authorization, JsonObject Body)
 
     public bool AsksForJson => ResponseFormat is "json_schema" or "json_object";
 
-    public string SystemText => Text("system");
+    public string SystemText => string.Concat(Texts("system"));
 
-    public string UserText => Text("user");
+    /// <summary>The first user message: the SMS or the facts. A client may add more (plain JSON mode adds the schema).</summary>
+    public string UserText => Texts("user").FirstOrDefault() ?? "";
 
     /// <summary>Message content arrives as a string or as an array of text parts, depending on the client.</summary>
-    private string Text(string role) => string.Concat(
+    private IEnumerable<string> Texts(string role) =>
         (Body["messages"]?.AsArray() ?? []).Where(m => m?["role"]?.GetValue<string>() == role).Select(m => m!["content"] switch
         {
             JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>())),
             JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
             _ => "",
-        }));
+        });
 }

@@ -19,4 +19,7 @@ internal static partial class OpenAIAgentLog
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "The model wrote an empty reply: the quality step will replace it")]
     public static partial void EmptyReply(ILogger logger);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "The endpoint refused a JSON schema as the response format: planning in plain JSON mode from now on")]
+    public static partial void SchemaRefused(ILogger logger);
 }
