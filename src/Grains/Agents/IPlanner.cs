@@ -6,5 +6,8 @@ public interface IPlanner
     Task<TurnPlan> PlanAsync(PlanningInput input, CancellationToken cancellationToken);
 }
 
-/// <summary>What the planner knows: the text, and "today" in the sender's time zone for relative dates.</summary>
-public sealed record PlanningInput(string Text, DateOnly Today);
+/// <summary>
+/// What the planner knows: the text, "today" in the sender's time zone for relative dates, and how the sender writes
+/// numeric dates.
+/// </summary>
+public sealed record PlanningInput(string Text, DateOnly Today, DateOrder DateOrder = DateOrder.DayMonth);

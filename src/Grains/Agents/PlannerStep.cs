@@ -17,7 +17,7 @@ public sealed class PlannerStep(IPlanner planner, IGrainFactory grains, IOptions
     {
         var employee = await grains.GetGrain<IEmployeeGrain>(context.Phone).Get();
         var today = TimesheetCalendar.Today(context.ReceivedAt, employee?.TimeZone ?? options.Value.TimeZone);
-        var plan = await planner.PlanAsync(new PlanningInput(context.Text, today), cancellationToken);
+        var plan = await planner.PlanAsync(new PlanningInput(context.Text, today, DateOrders.ForPhone(context.Phone)), cancellationToken);
         return context with { Plan = plan, Today = today };
     }
 }

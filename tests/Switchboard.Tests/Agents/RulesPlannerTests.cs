@@ -94,6 +94,51 @@ public sealed class RulesPlannerTests
     }
 
     [Theory]
+    [InlineData("log 8h on Apollo 25 Nov", "Apollo", "2026-11-25")]
+    [InlineData("log 8h on Apollo on the 25th nov", "Apollo", "2026-11-25")]
+    [InlineData("log 8h on Apollo nov 25th", "Apollo", "2026-11-25")]
+    [InlineData("log 8h Project May Day 3 november", "Project May Day", "2026-11-03")]
+    [InlineData("log 8h on Apollo 25 November 2026", "Apollo", "2026-11-25")]
+    [InlineData("log 8h on Apollo 25/11", "Apollo", "2026-11-25")]
+    [InlineData("log 8h on Apollo 25/11/2026", "Apollo", "2026-11-25")]
+    [InlineData("log 8h on Apollo 25/11/26", "Apollo", "2026-11-25")]
+    [InlineData("log 8h on Apollo 5/11", "Apollo", "2026-11-05")] // day first: 5 November, not 11 May
+    [InlineData("log 8h on Apollo 11/25", "Apollo", "2026-11-25")] // only one order is a date
+    [InlineData("log 8h on Apollo 30 dec", "Apollo", "2025-12-30")] // no year: the latest 30 December gone by
+    [InlineData("log 8h on Apollo 2 dec", "Apollo", "2026-12-02")] // ... unless it is days away (then refused as the future)
+    [InlineData("log 4 on Zeus nov 25", "Zeus", "2026-11-25")]
+    public void Reads_dates_with_month_names_and_numeric_dates_day_first(string text, string project, string date)
+    {
+        var plan = RulesPlanner.Plan(text, Today);
+
+        Assert.Null(plan.Clarification);
+        Assert.Equal(DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), plan.Date);
+        Assert.Equal(project, plan.Project);
+        Assert.NotNull(plan.Hours);
+    }
+
+    [Theory]
+    [InlineData("log 8h on Apollo 5/11", "2026-05-11")] // month first: 11 May
+    [InlineData("log 8h on Apollo 11/25", "2026-11-25")]
+    [InlineData("log 8h on Apollo 25/11", "2026-11-25")] // only one order is a date
+    public void Reads_numeric_dates_month_first_for_senders_who_write_them_so(string text, string date)
+    {
+        var plan = RulesPlanner.Plan(text, Today, DateOrder.MonthDay);
+
+        Assert.Null(plan.Clarification);
+        Assert.Equal(DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), plan.Date);
+        Assert.Equal("Apollo", plan.Project);
+    }
+
+    [Theory]
+    [InlineData("+15550100001", DateOrder.MonthDay)]
+    [InlineData("+14165550100", DateOrder.MonthDay)]
+    [InlineData("+61412345678", DateOrder.DayMonth)]
+    [InlineData("+447700900123", DateOrder.DayMonth)]
+    public void North_american_numbers_write_the_month_first(string phone, DateOrder order) =>
+        Assert.Equal(order, DateOrders.ForPhone(phone));
+
+    [Theory]
     [InlineData("log Apollo", "How many hours on Apollo")]
     [InlineData("log 8h today", "Which project")]
     [InlineData("log", "What should I log")]
@@ -101,6 +146,9 @@ public sealed class RulesPlannerTests
     [InlineData("log 8h on Apollo 2h on Zeus", "one entry per message")]
     [InlineData("log 8h on Apollo mon tue", "one day per entry")]
     [InlineData("log 8h on Apollo 2026-02-30", "couldn't read the date '2026-02-30'")]
+    [InlineData("log 8h on Apollo 31/11", "couldn't read the date '31/11'")]
+    [InlineData("log 8h on Apollo 30 feb", "couldn't read the date '30 feb'")]
+    [InlineData("log 8h on Apollo 25 nov mon", "one day per entry")]
     public void Asks_when_a_log_is_incomplete_or_ambiguous(string text, string question)
     {
         var plan = RulesPlanner.Plan(text, Today);

@@ -47,6 +47,23 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Reads_a_numeric_date_the_way_the_senders_country_writes_it()
+    {
+        var american = await Conversations.RegisterAsync();
+        var australian = await Conversations.RegisterAsync(phone: $"+614{TestSms.NewPhone()[^8..]}");
+        // A recent day that reads as another date with day and month swapped, e.g. 5 Nov vs 11 May.
+        var today = TimesheetCalendar.Today(DateTimeOffset.UtcNow, "Australia/Sydney");
+        var day = Enumerable.Range(1, 40).Select(back => today.AddDays(-back)).First(d => d.Day <= 12 && d.Day != d.Month);
+
+        var americanReply = await Conversations.SayAsync(american, $"log 2h on Zeus {day.Month}/{day.Day}");
+        var australianReply = await Conversations.SayAsync(australian, $"log 2h on Zeus {day.Day}/{day.Month}");
+
+        var expected = $"Logged 2h on Zeus for {day.ToString("ddd d MMM", System.Globalization.CultureInfo.InvariantCulture)}.";
+        Assert.StartsWith(expected, americanReply, StringComparison.Ordinal);
+        Assert.StartsWith(expected, australianReply, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Asks_when_the_hours_are_missing_and_refuses_impossible_hours()
     {
         var phone = await Conversations.RegisterAsync();

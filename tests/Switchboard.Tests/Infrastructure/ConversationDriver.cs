@@ -7,10 +7,10 @@ public sealed class ConversationDriver(ClusterFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>A new number registered as an employee in Sydney.</summary>
-    public async Task<string> RegisterAsync(string name = "Alice Smith")
+    /// <summary>A new number (a North American one unless given) registered as an employee in Sydney.</summary>
+    public async Task<string> RegisterAsync(string name = "Alice Smith", string? phone = null)
     {
-        var phone = TestSms.NewPhone();
+        phone ??= TestSms.NewPhone();
         await fixture.Grains.GetGrain<IEmployeeGrain>(phone).Register(new EmployeeProfile($"emp-{phone}", name, "Australia/Sydney"));
         return phone;
     }

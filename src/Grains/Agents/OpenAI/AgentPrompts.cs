@@ -58,7 +58,7 @@ internal static class AgentPrompts
         """;
 
     /// <summary>The planner's prompt for a day: relative dates are resolved by the model, so it is told them.</summary>
-    public static string Planner(DateOnly today)
+    public static string Planner(DateOnly today, DateOrder dateOrder)
     {
         var text = new StringBuilder(PlannerRules);
         text.AppendLine();
@@ -70,7 +70,11 @@ internal static class AgentPrompts
             text.AppendLine(CultureInfo.InvariantCulture, $"- {Day(today.AddDays(-back))}");
         }
 
-        text.Append("An ISO date (YYYY-MM-DD) is used as written. No day given means today.");
+        text.AppendLine("An ISO date (YYYY-MM-DD) is used as written. No day given means today.");
+        text.Append(dateOrder == DateOrder.MonthDay
+            ? "This sender writes numeric dates month first: \"11/27\" is 27 November."
+            : "This sender writes numeric dates day first: \"27/11\" is 27 November.");
+        text.Append(" A date without a year (\"27 Nov\", \"27/11\") is the latest such day no more than a week after today.");
         return text.ToString();
     }
 

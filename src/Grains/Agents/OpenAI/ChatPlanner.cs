@@ -25,7 +25,7 @@ public sealed class ChatPlanner(IChatClient chatClient, ILogger<ChatPlanner> log
     {
         List<ChatMessage> messages =
         [
-            new(ChatRole.System, AgentPrompts.Planner(input.Today)),
+            new(ChatRole.System, AgentPrompts.Planner(input.Today, input.DateOrder)),
             new(ChatRole.User, input.Text),
         ];
         var response = await AskAsync(messages, cancellationToken);

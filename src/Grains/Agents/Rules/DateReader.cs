@@ -8,8 +8,10 @@ internal readonly record struct DateFound(int Start, int Count, DateOnly? Date, 
 
 /// <summary>
 /// Reads the day an entry is for: "today", "yesterday", "tomorrow" (refused later as the future), weekday names and
-/// abbreviations ("mon", "Monday": the most recent such day, today included; "last mon": before today), ISO dates.
-/// A leading "on"/"for" belongs to the date.
+/// abbreviations ("mon", "Monday": the most recent such day, today included; "last mon": before today), ISO dates,
+/// a day and a month name ("27 Nov", "nov 27th", "27 November 2026") and numeric dates ("27/11", "27/11/2026") in the
+/// sender's <see cref="DateOrder"/>, or the other order when only that one is a real date. Without a year, the
+/// latest such day up to a week ahead. A leading "on"/"for" belongs to the date.
 /// </summary>
 internal static partial class DateReader
 {
@@ -27,6 +29,9 @@ internal static partial class DateReader
         ["fri"] = DayOfWeek.Friday, ["sat"] = DayOfWeek.Saturday, ["sun"] = DayOfWeek.Sunday,
     };
 
+    /// <summary>Month names and their usual abbreviations; exact only, as "mar" or "may" typo'd could be anything.</summary>
+    private static readonly Dictionary<string, int> Months = BuildMonths();
+
     private static readonly string[] IsoFormats = ["yyyy-MM-dd", "yyyy-M-d"];
 
     private static readonly (string Word, int Value)[] ForgivingRelative = [("today", 0), ("yesterday", -1), ("tomorrow", 1)];
@@ -34,33 +39,111 @@ internal static partial class DateReader
     private static readonly (string Word, DayOfWeek Value)[] DayNames =
         [.. Enum.GetValues<DayOfWeek>().Select(d => (d.ToString().ToLowerInvariant(), d))];
 
-    public static List<DateFound> Read(IReadOnlyList<Word> words, DateOnly today)
+    public static List<DateFound> Read(IReadOnlyList<Word> words, DateOnly today, DateOrder order)
     {
         var found = new List<DateFound>();
         for (var i = 0; i < words.Count; i++)
         {
-            var word = words[i].Lower;
-            var last = i > 0 && words[i - 1].Lower == "last";
-            var date = ReadWord(word, today, last);
-            if (date is null && !IsoLike().IsMatch(word))
+            if (ReadAt(words, i, today, order) is not { } read)
             {
                 continue;
             }
 
-            var start = i > 0 && words[i - 1].Lower is "on" or "for" or "last" or "this" ? i - 1 : i;
-            found.Add(new DateFound(start, i - start + 1, date, words[i].Text));
+            var start = read.Start > 0 && words[read.Start - 1].Lower is "on" or "for" or "last" or "this" ? read.Start - 1 : read.Start;
+            found.Add(read with { Start = start, Count = read.Count + read.Start - start });
+            i = read.Start + read.Count - 1;
         }
 
         return found;
     }
 
-    private static DateOnly? ReadWord(string word, DateOnly today, bool last)
+    /// <summary>A date made of the word at <paramref name="i"/> and perhaps its neighbours, or null when there is none.</summary>
+    private static DateFound? ReadAt(IReadOnlyList<Word> words, int i, DateOnly today, DateOrder order)
     {
+        var word = words[i].Lower;
         if (IsoLike().IsMatch(word))
         {
-            return DateOnly.TryParseExact(word, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso) ? iso : null;
+            return new(i, 1, DateOnly.TryParseExact(word, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso) ? iso : null, words[i].Text);
         }
 
+        if (Numeric().Match(word) is { Success: true } numeric)
+        {
+            return new(i, 1, FromNumbers(numeric, today, order), words[i].Text);
+        }
+
+        // "27 nov": the day is read at the month name, so the number alone is not a date.
+        if (DayNumber(word) is not null && i + 1 < words.Count && Months.ContainsKey(words[i + 1].Lower) && !MonthThenDay(words, i + 1))
+        {
+            return WithMonthName(words, i, dayAt: i, monthAt: i + 1, today);
+        }
+
+        if (Months.ContainsKey(word) && MonthThenDay(words, i))
+        {
+            return WithMonthName(words, i, dayAt: i + 1, monthAt: i, today);
+        }
+
+        var last = i > 0 && words[i - 1].Lower == "last";
+        return ReadRelative(word, today, last) is { } relative ? new(i, 1, relative, words[i].Text) : null;
+    }
+
+    private static bool MonthThenDay(IReadOnlyList<Word> words, int month) =>
+        month + 1 < words.Count && DayNumber(words[month + 1].Lower) is not null;
+
+    /// <summary>"27 nov", "nov 27th", with an optional year after: "27 November 2026".</summary>
+    private static DateFound WithMonthName(IReadOnlyList<Word> words, int start, int dayAt, int monthAt, DateOnly today)
+    {
+        var day = DayNumber(words[dayAt].Lower)!.Value;
+        var month = Months[words[monthAt].Lower];
+        var count = 2;
+        int? year = null;
+        if (start + 2 < words.Count && FullYear().IsMatch(words[start + 2].Lower))
+        {
+            year = int.Parse(words[start + 2].Lower, CultureInfo.InvariantCulture);
+            count = 3;
+        }
+
+        var text = string.Join(' ', words.Skip(start).Take(count).Select(w => w.Text));
+        return new(start, count, Make(year, month, day, today), text);
+    }
+
+    /// <summary>"27/11" or "27/11/2026" (day first), "11/27" (month first); the other order when only it is a date.</summary>
+    private static DateOnly? FromNumbers(Match numeric, DateOnly today, DateOrder order)
+    {
+        var first = int.Parse(numeric.Groups["a"].Value, CultureInfo.InvariantCulture);
+        var second = int.Parse(numeric.Groups["b"].Value, CultureInfo.InvariantCulture);
+        int? year = numeric.Groups["year"].Success ? int.Parse(numeric.Groups["year"].Value, CultureInfo.InvariantCulture) : null;
+        if (year is < 100)
+        {
+            year += 2000;
+        }
+
+        var (day, month) = order == DateOrder.MonthDay ? (second, first) : (first, second);
+        return Make(year, month, day, today) ?? Make(year, day, month, today);
+    }
+
+    /// <summary>
+    /// The date, or null when there is no such day. Without a year: the latest one up to a week ahead, as hours are
+    /// logged for days gone by ("30 Dec" in January is last year's), while a day just ahead is more likely a slip
+    /// the timesheet should refuse as the future than a date a year ago.
+    /// </summary>
+    private static DateOnly? Make(int? year, int month, int day, DateOnly today)
+    {
+        int[] years = year is { } y ? [y] : [today.Year + 1, today.Year, today.Year - 1];
+        return years
+            .Where(y => y is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(y, month))
+            .Select(y => new DateOnly(y, month, day))
+            .Where(d => year is not null || d <= today.AddDays(7))
+            .Select(d => (DateOnly?)d)
+            .FirstOrDefault();
+    }
+
+    private static int? DayNumber(string word) =>
+        DayOfMonth().Match(word) is { Success: true } m && int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture) is var day and >= 1 and <= 31
+            ? day
+            : null;
+
+    private static DateOnly? ReadRelative(string word, DateOnly today, bool last)
+    {
         if (!word.All(char.IsLetterOrDigit))
         {
             return null;
@@ -83,6 +166,28 @@ internal static partial class DateReader
         return today.AddDays(-(back == 0 && last ? 7 : back));
     }
 
+    private static Dictionary<string, int> BuildMonths()
+    {
+        var months = new Dictionary<string, int>(StringComparer.Ordinal) { ["sept"] = 9 };
+        for (var m = 1; m <= 12; m++)
+        {
+            var name = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(m).ToLowerInvariant();
+            months[name] = m;
+            months[name[..3]] = m;
+        }
+
+        return months;
+    }
+
     [GeneratedRegex(@"^\d{4}-\d{1,2}-\d{1,2}$")]
     private static partial Regex IsoLike();
+
+    [GeneratedRegex(@"^(?<a>\d{1,2})/(?<b>\d{1,2})(/(?<year>\d{2}|\d{4}))?$")]
+    private static partial Regex Numeric();
+
+    [GeneratedRegex(@"^(?<day>\d{1,2})(st|nd|rd|th)?$")]
+    private static partial Regex DayOfMonth();
+
+    [GeneratedRegex(@"^\d{4}$")]
+    private static partial Regex FullYear();
 }

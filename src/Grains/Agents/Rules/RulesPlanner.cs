@@ -2,7 +2,7 @@ namespace Switchboard.Grains.Agents.Rules;
 
 /// <summary>
 /// The deterministic planner (Agents:Provider=Rules). Reads the SMS grammar forgivingly: any case and punctuation,
-/// amounts like "8h", "7.5 hours", "7h30", dates like "yesterday", "mon", "2026-11-27", multi-word project names,
+/// amounts like "8h", "7.5 hours", "7h30", dates like "yesterday", "mon", "27 Nov", "27/11", "2026-11-27", multi-word project names,
 /// keyword typos. When a log lacks something it plans a question instead of guessing.
 /// </summary>
 public sealed class RulesPlanner : IPlanner
@@ -18,9 +18,9 @@ public sealed class RulesPlanner : IPlanner
     };
 
     public Task<TurnPlan> PlanAsync(PlanningInput input, CancellationToken cancellationToken) =>
-        Task.FromResult(Plan(input.Text, input.Today));
+        Task.FromResult(Plan(input.Text, input.Today, input.DateOrder));
 
-    public static TurnPlan Plan(string text, DateOnly today)
+    public static TurnPlan Plan(string text, DateOnly today, DateOrder dateOrder = DateOrder.DayMonth)
     {
         var words = Word.Split(text);
         if (words.Count == 0)
@@ -61,17 +61,17 @@ public sealed class RulesPlanner : IPlanner
             taken[used.Index] = true;
         }
 
-        return PlanLog(words, taken, hours, logFrom, today);
+        return PlanLog(words, taken, hours, logFrom, today, dateOrder);
     }
 
-    private static TurnPlan PlanLog(IReadOnlyList<Word> words, bool[] taken, List<HoursFound> hours, int from, DateOnly today)
+    private static TurnPlan PlanLog(IReadOnlyList<Word> words, bool[] taken, List<HoursFound> hours, int from, DateOnly today, DateOrder dateOrder)
     {
         if (hours.Count > 1)
         {
             return Ask($"Please log one entry per message, for example '{LogExample}'.");
         }
 
-        var dates = DateReader.Read(words, today).Where(d => !Overlaps(taken, d)).ToList();
+        var dates = DateReader.Read(words, today, dateOrder).Where(d => !Overlaps(taken, d)).ToList();
         foreach (var d in dates)
         {
             Take(taken, d.Start, d.Count);
@@ -79,7 +79,7 @@ public sealed class RulesPlanner : IPlanner
 
         if (dates.FirstOrDefault(d => d.Date is null) is { Count: > 0 } unreadable)
         {
-            return Ask($"I couldn't read the date '{unreadable.Text}'. Use 'today', 'yesterday', a day like 'mon', or a date like 2026-11-27.");
+            return Ask($"I couldn't read the date '{unreadable.Text}'. Use 'today', 'yesterday', a day like 'mon', or a date like '27 Nov'.");
         }
 
         if (dates.Select(d => d.Date).Distinct().Count() > 1)
