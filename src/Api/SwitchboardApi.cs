@@ -26,6 +26,8 @@ public static class SwitchboardApi
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
+        services.AddSingleton<StorageWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageWatch>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("grains-and-storage", tags: ["ready"]);
         services.Configure<ForwardedHeadersOptions>(o =>
         {

@@ -27,7 +27,8 @@ public static class TwilioWebhookApi
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReceiveSms(
-        HttpRequest request, IGrainFactory grains, IOptions<WebhookOptions> webhook, IOptions<TwilioOptions> twilio, TimeProvider time, ILogger<WebhookLog> logger)
+        HttpRequest request, IGrainFactory grains, StorageWatch storage, IOptions<WebhookOptions> webhook, IOptions<TwilioOptions> twilio,
+        TimeProvider time, ILogger<WebhookLog> logger)
     {
         var form = request.Form;
         if (!form.TryGetValue("MessageSid", out var sid) || string.IsNullOrWhiteSpace(sid) || sid.ToString().Length > 64
@@ -53,6 +54,13 @@ public static class TwilioWebhookApi
         {
             StatusCallbackUrl = $"{TwilioSignature.PublicBaseUrl(request, twilio.Value.WebhookBaseUrl)}/twilio/status",
         };
+        if (storage.IsDown)
+        {
+            // Known down: a one-way call could not tell, and an awaited one would only fail after the storage
+            // client's retries, perhaps after Twilio stopped waiting.
+            return Unavailable("grain storage does not answer");
+        }
+
         var conversation = grains.GetGrain<IConversationGrain>(phone);
         try
         {
@@ -67,12 +75,18 @@ public static class TwilioWebhookApi
         }
         catch (Exception ex)
         {
-            // Twilio retries a 5xx: better than acknowledging a message we could not keep.
-            WebhookLog.HandOffFailed(logger, PhoneMask.Mask(phone), sms.MessageSid, PhoneMask.Describe(ex));
-            return TypedResults.Problem("The message could not be accepted; please retry.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Unavailable(PhoneMask.Describe(ex));
         }
 
         return TypedResults.Content(EmptyTwiml, "application/xml");
+
+        // Twilio retries a 5xx (with a retry connection override or a fallback URL): better than acknowledging a
+        // message we could not keep.
+        ProblemHttpResult Unavailable(string error)
+        {
+            WebhookLog.HandOffFailed(logger, PhoneMask.Mask(phone), sms.MessageSid, error);
+            return TypedResults.Problem("The message could not be accepted; please retry.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     internal static async Task<Results<Ok, ProblemHttpResult>> ReceiveStatus(

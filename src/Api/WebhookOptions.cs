@@ -15,6 +15,10 @@ public sealed class WebhookOptions
 
     public AckMode AckMode { get; set; } = AckMode.OneWay;
 
+    /// <summary>How often <see cref="StorageWatch"/> checks grain storage (OneWay answers 503 while it is down).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan StorageCheckPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Region used to read a sender number written without a country code (Twilio sends E.164, so rarely needed).</summary>
     [Required, RegularExpression("^[A-Z]{2}$")]
     public string DefaultRegion { get; set; } = "US";

@@ -20,7 +20,50 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartAsync(blob: 0, queue: 0, table: 0);
+
+    /// <summary>
+    /// Cuts storage off, keeping its data, as an outage would. Azurite keeps tables in memory and saves them now and
+    /// then, so it is asked to stop (SIGTERM: it saves and closes) and killed only if it does not.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using (var term = Process.Start("kill", ["-TERM", $"{process.Id}"]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Ends an outage: Azurite again, on the same ports and data, so the connection string still holds.</summary>
+    public Task RestartAsync()
+    {
+        var (blob, queue, table) = (Port("Blob")!.Value, Port("Queue")!.Value, Port("Table")!.Value);
+        lock (_output)
+        {
+            _ports.Clear();
+        }
+
+        return StartAsync(blob, queue, table);
+    }
+
+    private async Task StartAsync(int blob, int queue, int table)
     {
         var azurite = Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
@@ -34,7 +77,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             {
                 "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", _dataDirectory,
                 "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-                "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
+                "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -63,17 +106,10 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             $"TableEndpoint=http://127.0.0.1:{Port("Table")}/devstoreaccount1;";
     }
 
-    /// <summary>Stops Azurite (a test may call it early to cut storage off); safe to call twice.</summary>
+    /// <summary>Stops Azurite and deletes its data; safe to call twice.</summary>
     public async Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-        _process = null;
+        await StopAsync();
         if (Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
