@@ -10,7 +10,7 @@ internal sealed class StorageHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            await StorageWatch.ProbeAsync(grains, cancellationToken);
+            await grains.GetGrain<IHealthProbeGrain>("probe").Check().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex)

@@ -6,29 +6,27 @@ using Switchboard.Contracts;
 namespace Switchboard.Api;
 
 /// <summary>
-/// Probes grain storage every <see cref="WebhookOptions.StorageCheckPeriod"/> (a write through the health probe
-/// grain), so that in <see cref="AckMode.OneWay"/> the webhook can answer 503 while storage is down instead of
-/// acknowledging messages it cannot keep. An outage is noticed within one period plus the probe timeout; messages
-/// acknowledged before that are the ones OneWay can lose (counted as lost by the conversation).
+/// Watches grain storage so the webhook answers 503 during an outage instead of acknowledging messages it cannot
+/// keep (a one-way hand-off could not tell; an awaited one would fail only after the storage client's retries).
+/// Every <see cref="WebhookOptions.StorageCheckPeriod"/> it writes through the health probe grain. Storage is down
+/// when that write fails (refused connections fail after the client's retries, about 6 s) or hangs for
+/// <see cref="HungAfter"/>. A write that is slow but succeeds is load, not an outage: refusing then would turn
+/// messages that are only late into messages Twilio never delivers again.
 /// </summary>
 public sealed partial class StorageWatch(
     IGrainFactory grains, IHostApplicationLifetime lifetime, IOptions<WebhookOptions> options, TimeProvider time, ILogger<StorageWatch> logger)
     : BackgroundService
 {
-    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(30);
 
     private volatile bool _down;
 
-    // The watch's own probe call. A call outlives its timeout while the storage client retries; a new probe waits
-    // for it rather than queue behind it on the probe grain, so an outage cannot build a backlog of probes.
+    // The probe in flight. A new check waits for it rather than queue another call behind it on the probe grain,
+    // so a long outage cannot build a backlog of probes to drain once storage is back.
     private Task? _probe;
 
     /// <summary>True from a failed probe until the next one succeeds.</summary>
     public bool IsDown => _down;
-
-    /// <summary>One write through the probe grain: proves a silo serves grains and grain storage accepts writes.</summary>
-    public static Task ProbeAsync(IGrainFactory grains, CancellationToken cancellationToken) =>
-        grains.GetGrain<IHealthProbeGrain>("probe").Check().WaitAsync(ProbeTimeout, cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,7 +54,7 @@ public sealed partial class StorageWatch(
                 _probe = grains.GetGrain<IHealthProbeGrain>("probe").Check();
             }
 
-            await _probe.WaitAsync(ProbeTimeout, stoppingToken);
+            await _probe.WaitAsync(HungAfter, stoppingToken);
             if (_down)
             {
                 _down = false;
