@@ -5,6 +5,8 @@
 #
 # - installs Azurite (npm ci) if missing: the test fixtures start their own Azurite
 #   from node_modules/.bin/azurite on free ports, so nothing is started here;
+# - installs Debian's chromium (apt-get) if missing, for the browser tests (Playwright
+#   drives it; SWITCHBOARD_CHROMIUM names another binary);
 # - restores, builds and runs the tests, writing TRX files to .data/test-results;
 # - prints as its last line `tests: N passed, N failed, N skipped` (summed over all
 #   TRX files) and exits non-zero on any failure, on a build failure, or when no
@@ -31,6 +33,18 @@ if ! azurite_install; then
     log "could not install Azurite (npm ci)"
     summary 0 1 0
     exit 1
+fi
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+if [[ -z "${SWITCHBOARD_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+    sudo=""
+    if [[ "$(id -u)" -ne 0 ]]; then
+        sudo="sudo -n"
+    fi
+    log "installing Debian's chromium for the browser tests (apt-get) ..."
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; }; then
+        log "could not install chromium: the browser tests will fail (or set SWITCHBOARD_CHROMIUM)"
+    fi
 fi
 
 if ! dotnet restore Orleans.sln; then
