@@ -15,7 +15,7 @@ public sealed class WebhookOptions
 
     public AckMode AckMode { get; set; } = AckMode.OneWay;
 
-    /// <summary>How often <see cref="StorageWatch"/> checks grain storage (OneWay answers 503 while it is down).</summary>
+    /// <summary>How often <see cref="StorageWatch"/> checks grain storage (the webhook answers 503 while it is down).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan StorageCheckPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
