@@ -10,7 +10,7 @@ public class PlannerBenchmarks
 {
     private static readonly DateOnly Today = new(2026, 11, 27);
 
-    [Params("log 8h on Apollo today", "log 7h30 on Project Apollo Phase 2 yesterday", "chek my timesheet", "what's the weather like")]
+    [Params("log 8h on Apollo today", "log 7h30 on Project Apollo Phase 2 yesterday", "log 2h on Zeus 25/11", "log 4h Zeus nov 25th", "chek my timesheet", "what's the weather like")]
     public string Text { get; set; } = "";
 
     [Benchmark]
