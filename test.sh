@@ -36,7 +36,7 @@ if ! azurite_install; then
 fi
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
-if [[ -z "${SWITCHBOARD_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+if [[ -z "${SWITCHBOARD_CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
     sudo=""
     if [[ "$(id -u)" -ne 0 ]]; then
         sudo="sudo -n"

@@ -51,10 +51,11 @@ public sealed partial class StorageWatch(
         {
             if (_probe is not { IsCompleted: false })
             {
-                _probe = grains.GetGrain<IHealthProbeGrain>("probe").Check();
+                // Its own probe grain: /health's calls must not queue behind a hung watch probe, nor the other way.
+                _probe = grains.GetGrain<IHealthProbeGrain>("storage-watch").Check();
             }
 
-            await _probe.WaitAsync(HungAfter, stoppingToken);
+            await _probe.WaitAsync(HungAfter, time, stoppingToken);
             if (_down)
             {
                 _down = false;

@@ -107,6 +107,14 @@ public sealed class RulesPlannerTests
     [InlineData("log 8h on Apollo 30 dec", "Apollo", "2025-12-30")] // no year: the latest 30 December gone by
     [InlineData("log 8h on Apollo 2 dec", "Apollo", "2026-12-02")] // ... unless it is days away (then refused as the future)
     [InlineData("log 4 on Zeus nov 25", "Zeus", "2026-11-25")]
+    [InlineData("log 8h on Apollo 25th of November", "Apollo", "2026-11-25")]
+    [InlineData("log 8h on Apollo on the 3rd of nov", "Apollo", "2026-11-03")]
+    [InlineData("log 25 nov 8 hours on Apollo", "Apollo", "2026-11-25")] // "nov 8" would eat the hours
+    [InlineData("log 8 nov 2 hours on Apollo", "Apollo", "2026-11-08")]
+    [InlineData("log 8 hrs on Phase 2 May release", "Phase 2 May release", "2026-11-27")] // a name, not 2 May
+    [InlineData("log 7 1/2 hours on Apollo", "Apollo", "2026-11-27")] // hours, not 1 February
+    [InlineData("log 7 1/2 hrs on Apollo yesterday", "Apollo", "2026-11-26")]
+    [InlineData("log 3/4 hr on Zeus", "Zeus", "2026-11-27")]
     public void Reads_dates_with_month_names_and_numeric_dates_day_first(string text, string project, string date)
     {
         var plan = RulesPlanner.Plan(text, Today);
@@ -115,6 +123,26 @@ public sealed class RulesPlannerTests
         Assert.Equal(DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), plan.Date);
         Assert.Equal(project, plan.Project);
         Assert.NotNull(plan.Hours);
+    }
+
+    [Theory]
+    [InlineData("log 7 1/2 hours on Apollo", 7.5)]
+    [InlineData("log 1/2 hour on Zeus", 0.5)]
+    [InlineData("log 3/4 hr on Zeus", 0.75)]
+    [InlineData("log 25 nov 8 hours on Apollo", 8)]
+    public void Reads_fractions_of_hours_and_keeps_hours_out_of_dates(string text, double hours) =>
+        Assert.Equal((decimal)hours, RulesPlanner.Plan(text, Today).Hours);
+
+    [Theory]
+    [InlineData("log \u0668 hours on Apollo")] // Arabic-Indic 8
+    [InlineData("log 8h Apollo \uFF12\uFF17 nov")] // full-width 27
+    [InlineData("log 8h Apollo 27 nov \u0662\u0660\u0662\u0666")]
+    [InlineData("log \u0668/\u0661\u0661 8h Apollo")]
+    public void Text_with_digits_of_other_scripts_is_planned_without_failing(string text)
+    {
+        var plan = RulesPlanner.Plan(System.Text.RegularExpressions.Regex.Unescape(text), Today);
+
+        Assert.Equal(Intent.Log, plan.Intent);
     }
 
     [Theory]

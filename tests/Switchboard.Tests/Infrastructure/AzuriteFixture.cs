@@ -7,7 +7,7 @@ namespace Switchboard.Tests.Infrastructure;
 /// <summary>
 /// A real Azurite (the Azure Storage emulator, installed by ./test.sh with npm ci) with its data in a temporary
 /// folder. Integration tests use it for grain state, reminders and clustering. Azurite binds port 0 and prints the
-/// ports it got, so two fixtures starting at once can never race for the same port.
+/// ports it got (--silent drops only its access log), so two fixtures starting at once can never race for a port.
 /// </summary>
 public sealed partial class AzuriteFixture : IAsyncLifetime
 {
@@ -75,7 +75,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         {
             ArgumentList =
             {
-                "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", _dataDirectory,
+                "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", _dataDirectory,
                 "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                 "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
             },
@@ -98,6 +98,11 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             }
 
             await Task.Delay(20);
+        }
+
+        foreach (var service in new[] { "Blob", "Queue", "Table" })
+        {
+            FreePorts.Exclude(Port(service)!.Value);
         }
 
         ConnectionString =

@@ -12,6 +12,15 @@ public static class FreePorts
 {
     private static readonly HashSet<int> HandedOut = [];
 
+    /// <summary>Keeps a port some other server already bound (Azurite, to be restarted on it) out of <see cref="Next"/>.</summary>
+    public static void Exclude(int port)
+    {
+        lock (HandedOut)
+        {
+            HandedOut.Add(port);
+        }
+    }
+
     public static int Next()
     {
         lock (HandedOut)

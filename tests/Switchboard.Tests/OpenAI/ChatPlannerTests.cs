@@ -58,7 +58,9 @@ public sealed class ChatPlannerTests : IAsyncLifetime
         Assert.Equal(new TurnPlan(Intent.Log) { Hours = 8m, Project = "Apollo", Date = Today }, log);
         Assert.Equal(new TurnPlan(Intent.Status), status);
         Assert.Equal(["json_schema", "json_object", "json_object"], _server.Requests.Select(r => r.ResponseFormat));
-        Assert.Contains("intent", _server.LastRequest.Body.ToJsonString(), StringComparison.Ordinal); // the schema, in the prompt now
+        var userTexts = _server.LastRequest.Texts("user").ToList();
+        Assert.Equal(2, userTexts.Count); // the SMS, and now the schema as one more user message
+        Assert.Contains("\"properties\"", userTexts[1], StringComparison.Ordinal);
         Assert.Single(_logLines, line => line.Contains("refused a JSON schema", StringComparison.Ordinal));
     }
 

@@ -138,7 +138,7 @@ public sealed record RecordedRequest(string Authorization, JsonObject Body)
     public string UserText => Texts("user").FirstOrDefault() ?? "";
 
     /// <summary>Message content arrives as a string or as an array of text parts, depending on the client.</summary>
-    private IEnumerable<string> Texts(string role) =>
+    public IEnumerable<string> Texts(string role) =>
         (Body["messages"]?.AsArray() ?? []).Where(m => m?["role"]?.GetValue<string>() == role).Select(m => m!["content"] switch
         {
             JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>())),

@@ -71,10 +71,9 @@ internal static class AgentPrompts
         }
 
         text.AppendLine("An ISO date (YYYY-MM-DD) is used as written. No day given means today.");
-        text.Append(dateOrder == DateOrder.MonthDay
-            ? "This sender writes numeric dates month first: \"11/27\" is 27 November."
-            : "This sender writes numeric dates day first: \"27/11\" is 27 November.");
-        text.Append(" A date without a year (\"27 Nov\", \"27/11\") is the latest such day no more than a week after today.");
+        var numeric = dateOrder == DateOrder.MonthDay ? "11/27" : "27/11";
+        text.Append(CultureInfo.InvariantCulture, $"This sender writes numeric dates {(dateOrder == DateOrder.MonthDay ? "month" : "day")} first: \"{numeric}\" is 27 November.");
+        text.Append(CultureInfo.InvariantCulture, $" A date without a year (\"27 Nov\", \"{numeric}\") is the latest such day no more than a week after today.");
         return text.ToString();
     }
 

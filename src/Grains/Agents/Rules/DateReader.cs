@@ -9,9 +9,11 @@ internal readonly record struct DateFound(int Start, int Count, DateOnly? Date, 
 /// <summary>
 /// Reads the day an entry is for: "today", "yesterday", "tomorrow" (refused later as the future), weekday names and
 /// abbreviations ("mon", "Monday": the most recent such day, today included; "last mon": before today), ISO dates,
-/// a day and a month name ("27 Nov", "nov 27th", "27 November 2026") and numeric dates ("27/11", "27/11/2026") in the
-/// sender's <see cref="DateOrder"/>, or the other order when only that one is a real date. Without a year, the
-/// latest such day up to a week ahead. A leading "on"/"for" belongs to the date.
+/// a day and a month name ("27 Nov", "nov 27th", "27th of November 2026") and numeric dates ("27/11", "27/11/2026")
+/// in the sender's <see cref="DateOrder"/>, or the other order when only that one is a real date. Without a year, the
+/// latest such day up to a week ahead. A leading "on"/"for" belongs to the date. Words already read as something
+/// else (the keyword, the hours) are never part of a date, and a day with a month name inside other words is a name
+/// ("Phase 2 May release"), not a date.
 /// </summary>
 internal static partial class DateReader
 {
@@ -39,12 +41,12 @@ internal static partial class DateReader
     private static readonly (string Word, DayOfWeek Value)[] DayNames =
         [.. Enum.GetValues<DayOfWeek>().Select(d => (d.ToString().ToLowerInvariant(), d))];
 
-    public static List<DateFound> Read(IReadOnlyList<Word> words, DateOnly today, DateOrder order)
+    public static List<DateFound> Read(IReadOnlyList<Word> words, bool[] taken, DateOnly today, DateOrder order)
     {
         var found = new List<DateFound>();
         for (var i = 0; i < words.Count; i++)
         {
-            if (ReadAt(words, i, today, order) is not { } read)
+            if (taken[i] || ReadAt(words, taken, i, today, order) is not { } read)
             {
                 continue;
             }
@@ -58,7 +60,7 @@ internal static partial class DateReader
     }
 
     /// <summary>A date made of the word at <paramref name="i"/> and perhaps its neighbours, or null when there is none.</summary>
-    private static DateFound? ReadAt(IReadOnlyList<Word> words, int i, DateOnly today, DateOrder order)
+    private static DateFound? ReadAt(IReadOnlyList<Word> words, bool[] taken, int i, DateOnly today, DateOrder order)
     {
         var word = words[i].Lower;
         if (IsoLike().IsMatch(word))
@@ -71,39 +73,53 @@ internal static partial class DateReader
             return new(i, 1, FromNumbers(numeric, today, order), words[i].Text);
         }
 
-        // "27 nov": the day is read at the month name, so the number alone is not a date.
-        if (DayNumber(word) is not null && i + 1 < words.Count && Months.ContainsKey(words[i + 1].Lower) && !MonthThenDay(words, i + 1))
+        bool Free(int k) => k < words.Count && !taken[k];
+        bool IsMonth(int k) => Free(k) && Months.ContainsKey(words[k].Lower);
+        bool IsDay(int k) => Free(k) && DayNumber(words[k].Lower) is not null;
+
+        // "27 nov", "27th of November"; in "8 nov 27" the month takes the day after it.
+        if (IsDay(i))
         {
-            return WithMonthName(words, i, dayAt: i, monthAt: i + 1, today);
+            var monthAt = Free(i + 1) && words[i + 1].Lower == "of" ? i + 2 : i + 1;
+            if (IsMonth(monthAt) && !IsDay(monthAt + 1))
+            {
+                return WithMonthName(words, taken, i, dayAt: i, monthAt, today);
+            }
         }
 
-        if (Months.ContainsKey(word) && MonthThenDay(words, i))
+        if (IsMonth(i) && IsDay(i + 1))
         {
-            return WithMonthName(words, i, dayAt: i + 1, monthAt: i, today);
+            return WithMonthName(words, taken, i, dayAt: i + 1, monthAt: i, today);
         }
 
         var last = i > 0 && words[i - 1].Lower == "last";
         return ReadRelative(word, today, last) is { } relative ? new(i, 1, relative, words[i].Text) : null;
     }
 
-    private static bool MonthThenDay(IReadOnlyList<Word> words, int month) =>
-        month + 1 < words.Count && DayNumber(words[month + 1].Lower) is not null;
-
-    /// <summary>"27 nov", "nov 27th", with an optional year after: "27 November 2026".</summary>
-    private static DateFound WithMonthName(IReadOnlyList<Word> words, int start, int dayAt, int monthAt, DateOnly today)
+    /// <summary>
+    /// "27 nov", "nov 27th", "27th of nov", with an optional year after; null when the words sit inside a name, with
+    /// neither a boundary (the start or end of the text, the keyword, the hours, a little word like "on", another date
+    /// word) before nor after.
+    /// </summary>
+    private static DateFound? WithMonthName(IReadOnlyList<Word> words, bool[] taken, int start, int dayAt, int monthAt, DateOnly today)
     {
-        var day = DayNumber(words[dayAt].Lower)!.Value;
-        var month = Months[words[monthAt].Lower];
-        var count = 2;
+        var end = Math.Max(dayAt, monthAt);
         int? year = null;
-        if (start + 2 < words.Count && FullYear().IsMatch(words[start + 2].Lower))
+        if (end + 1 < words.Count && !taken[end + 1] && FullYear().IsMatch(words[end + 1].Lower))
         {
-            year = int.Parse(words[start + 2].Lower, CultureInfo.InvariantCulture);
-            count = 3;
+            year = int.Parse(words[end + 1].Lower, CultureInfo.InvariantCulture);
+            end++;
         }
 
+        bool Boundary(int k) => k < 0 || k >= words.Count || taken[k] || RulesPlanner.IsConnector(words[k].Lower) || IsDateWord(words[k].Lower);
+        if (!Boundary(start - 1) && !Boundary(end + 1))
+        {
+            return null;
+        }
+
+        var count = end - start + 1;
         var text = string.Join(' ', words.Skip(start).Take(count).Select(w => w.Text));
-        return new(start, count, Make(year, month, day, today), text);
+        return new(start, count, Make(year, Months[words[monthAt].Lower], DayNumber(words[dayAt].Lower)!.Value, today), text);
     }
 
     /// <summary>"27/11" or "27/11/2026" (day first), "11/27" (month first); the other order when only it is a date.</summary>
@@ -136,6 +152,9 @@ internal static partial class DateReader
             .Select(d => (DateOnly?)d)
             .FirstOrDefault();
     }
+
+    private static bool IsDateWord(string word) =>
+        Relative.ContainsKey(word) || Abbreviations.ContainsKey(word) || DayNames.Any(d => d.Word == word) || IsoLike().IsMatch(word) || Numeric().IsMatch(word);
 
     private static int? DayNumber(string word) =>
         DayOfMonth().Match(word) is { Success: true } m && int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture) is var day and >= 1 and <= 31
@@ -179,15 +198,16 @@ internal static partial class DateReader
         return months;
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{1,2}-\d{1,2}$")]
+    // ASCII digits only ([0-9], not \d): \d matches other scripts' digits too, which int.Parse refuses.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")]
     private static partial Regex IsoLike();
 
-    [GeneratedRegex(@"^(?<a>\d{1,2})/(?<b>\d{1,2})(/(?<year>\d{2}|\d{4}))?$")]
+    [GeneratedRegex(@"^(?<a>[0-9]{1,2})/(?<b>[0-9]{1,2})(/(?<year>[0-9]{2}|[0-9]{4}))?$")]
     private static partial Regex Numeric();
 
-    [GeneratedRegex(@"^(?<day>\d{1,2})(st|nd|rd|th)?$")]
+    [GeneratedRegex(@"^(?<day>[0-9]{1,2})(st|nd|rd|th)?$")]
     private static partial Regex DayOfMonth();
 
-    [GeneratedRegex(@"^\d{4}$")]
+    [GeneratedRegex(@"^[0-9]{4}$")]
     private static partial Regex FullYear();
 }

@@ -8,7 +8,7 @@ internal readonly record struct HoursFound(int Start, int Count, decimal Hours);
 
 /// <summary>
 /// Reads amounts of time: "8h", "8 hrs", "7.5 hours", "7h30", "7:30 hours", "1h 30m", "45 mins", "eight hours",
-/// "half an hour", "7 and a half hours". A bare number counts only where <see cref="ReadBare"/> is asked for it, so
+/// "half an hour", "7 and a half hours", "7 1/2 hours", "3/4 hr". A bare number counts only where <see cref="ReadBare"/> is asked for it, so
 /// "Phase 2" stays part of a project name.
 /// </summary>
 internal static partial class HoursReader
@@ -87,9 +87,21 @@ internal static partial class HoursReader
             return new HoursFound(i, Next(1) is "an" or "a" ? 3 : 2, 0.5m);
         }
 
+        // "1/2 hour", "3/4 hrs"
+        if (Fraction(word) is { } part && Next(1) is { } fractionUnit && IsHourUnit(fractionUnit))
+        {
+            return new HoursFound(i, 2, part);
+        }
+
         if (!TryNumber(word, out var value) && !NumberWords.TryGetValue(word, out value))
         {
             return null;
+        }
+
+        // "7 1/2 hours"
+        if (Next(1) is { } f && Fraction(f) is { } fraction && Next(2) is { } unitAfterFraction && IsHourUnit(unitAfterFraction))
+        {
+            return WithMinutes(words, i, 3, value + fraction);
         }
 
         // "7 and a half hours"
@@ -134,17 +146,27 @@ internal static partial class HoursReader
 
     private static decimal Number(string text) => decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
 
+    /// <summary>"1/2", "1/4", "3/4": the fractions people write for parts of an hour.</summary>
+    private static decimal? Fraction(string word) => word switch
+    {
+        "1/2" => 0.5m,
+        "1/4" => 0.25m,
+        "3/4" => 0.75m,
+        _ => null,
+    };
+
     private static decimal Clock(Match m) => Number(m.Groups[1].Value) + (Number(m.Groups[2].Value) / 60m);
 
-    [GeneratedRegex(@"^-?\d{1,4}(\.\d{1,4})?$")]
+    // ASCII digits only ([0-9], not \d): \d matches other scripts' digits too, which decimal.Parse refuses.
+    [GeneratedRegex(@"^-?[0-9]{1,4}(\.[0-9]{1,4})?$")]
     private static partial Regex PlainNumber();
 
-    [GeneratedRegex(@"^(-?\d{1,4}(?:\.\d{1,4})?)([a-z]+)$")]
+    [GeneratedRegex(@"^(-?[0-9]{1,4}(?:\.[0-9]{1,4})?)([a-z]+)$")]
     private static partial Regex NumberWithUnit();
 
-    [GeneratedRegex(@"^(\d{1,2})h(\d{1,2})m?(?:in|ins)?$")]
+    [GeneratedRegex(@"^([0-9]{1,2})h([0-9]{1,2})m?(?:in|ins)?$")]
     private static partial Regex HourMinuteToken();
 
-    [GeneratedRegex(@"^(\d{1,2}):(\d{2})$")]
+    [GeneratedRegex(@"^([0-9]{1,2}):([0-9]{2})$")]
     private static partial Regex HoursAndMinutes();
 }

@@ -17,6 +17,9 @@ public sealed class RulesPlanner : IPlanner
         "can", "could", "would", "h", "hr", "hrs", "hour", "hours",
     };
 
+    /// <summary>A little word around a name or a date, not part of it.</summary>
+    internal static bool IsConnector(string lower) => Connectors.Contains(lower);
+
     public Task<TurnPlan> PlanAsync(PlanningInput input, CancellationToken cancellationToken) =>
         Task.FromResult(Plan(input.Text, input.Today, input.DateOrder));
 
@@ -71,7 +74,7 @@ public sealed class RulesPlanner : IPlanner
             return Ask($"Please log one entry per message, for example '{LogExample}'.");
         }
 
-        var dates = DateReader.Read(words, today, dateOrder).Where(d => !Overlaps(taken, d)).ToList();
+        var dates = DateReader.Read(words, taken, today, dateOrder).Where(d => !Overlaps(taken, d)).ToList();
         foreach (var d in dates)
         {
             Take(taken, d.Start, d.Count);
