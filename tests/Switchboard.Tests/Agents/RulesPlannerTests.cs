@@ -145,6 +145,29 @@ public sealed class RulesPlannerTests
         Assert.Equal(Intent.Log, plan.Intent);
     }
 
+    [Fact]
+    public void Never_fails_on_odd_text_a_phone_could_send()
+    {
+        // Pieces of the grammar shuffled with punctuation, other scripts' digits and emoji: whatever arrives, the
+        // planner answers with a plan (perhaps help or a question), never an exception that would cost a step retry.
+        string[] pieces =
+        [
+            "log", "8h", "7 1/2", "hours", "hrs", "on", "of", "Apollo", "Phase 2", "May", "nov", "27th", "27/11", "11/27/26",
+            "31/02", "2026-13-45", "mon", "last", "yesterday", "tmrw", "7:30", "7h30", "-3h", "0.5", "99999", "1/0", "/", "//",
+            "-", ".", ",", "&", "\u0668", "\uFF12\uFF17", "\u0662\u0660\u0662\u0666", "\U0001F600", "\u00A0", "submit", "undo", "STOP",
+        ];
+        var random = new Random(20261129);
+        for (var n = 0; n < 3000; n++)
+        {
+            var text = string.Join(random.Next(3) == 0 ? "" : " ", Enumerable.Range(0, random.Next(1, 9)).Select(_ => pieces[random.Next(pieces.Length)]));
+            text = System.Text.RegularExpressions.Regex.Unescape(text);
+
+            var plan = RulesPlanner.Plan(text, Today, random.Next(2) == 0 ? DateOrder.DayMonth : DateOrder.MonthDay);
+
+            Assert.True(Enum.IsDefined(plan.Intent), text);
+        }
+    }
+
     [Theory]
     [InlineData("log 8h on Apollo 5/11", "2026-05-11")] // month first: 11 May
     [InlineData("log 8h on Apollo 11/25", "2026-11-25")]
