@@ -76,7 +76,7 @@ public sealed record AttemptView(DateTimeOffset At, string Outcome, int? HttpSta
 /// <summary>Deterministic outbound ids ("+15550100001:SM...:reply"): the same reply always maps to the same grain. URL-safe as a path segment.</summary>
 public static class OutboundId
 {
-    public static string ForReply(string phone, string inboundMessageSid) => $"{phone}:{inboundMessageSid}:reply";
+    public static string ForReply(string phone, string inboundMessageSid) => For(phone, inboundMessageSid, "reply");
 
     public static string For(string phone, string inboundMessageSid, string purpose) => $"{phone}:{inboundMessageSid}:{purpose}";
 }

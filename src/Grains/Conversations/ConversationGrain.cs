@@ -195,7 +195,7 @@ public sealed class ConversationGrain(
         {
             var backoff = options.Value.StepRetryBackoff * Math.Pow(2, turn.StepAttempt - 1);
             ConversationLog.StepRetry(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, step, turn.StepAttempt, backoff, error);
-            ArmStepTimer(backoff, turn, _ =>
+            ArmStepTimer(backoff, turn, () =>
             {
                 DispatchCurrentStep();
                 return Task.CompletedTask;
@@ -221,7 +221,7 @@ public sealed class ConversationGrain(
         catch (Exception ex)
         {
             ConversationLog.FinishFailed(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, options.Value.StepRetryBackoff, PhoneMask.Describe(ex));
-            ArmStepTimer(options.Value.StepRetryBackoff, turn, _ => TryFinishTurnAsync(outcome, reply, error));
+            ArmStepTimer(options.Value.StepRetryBackoff, turn, () => TryFinishTurnAsync(outcome, reply, error));
         }
     }
 
@@ -229,7 +229,7 @@ public sealed class ConversationGrain(
     {
         try
         {
-            await SendAsync(OutboundId.For(Phone, dropped.MessageSid, "overflow"), OverflowReply, "overflow", dropped);
+            await SendAsync(dropped.MessageSid, OverflowReply, "overflow", dropped);
         }
         catch (Exception ex)
         {
@@ -255,16 +255,14 @@ public sealed class ConversationGrain(
         {
             // Sent before the turn is marked done: a crash in between repeats the send, which the outbound
             // grain (keyed by this turn's MessageSid) ignores.
-            outboundId = OutboundId.ForReply(Phone, sms.MessageSid);
-            await SendAsync(outboundId, reply, "reply", sms);
+            outboundId = await SendAsync(sms.MessageSid, reply, "reply", sms);
             State.LastReplyId = outboundId;
         }
 
         _interimTimer?.Dispose();
         _interimTimer = null;
         var completedAt = time.GetUtcNow();
-        State.History.Add(new TurnRecord(sms.MessageSid, sms.Body, reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings) { Error = error });
-        TrimHistory();
+        Record(new TurnRecord(sms.MessageSid, sms.Body, reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings) { Error = error });
         State.Inbox.RemoveAt(0);
         State.Turn = null;
         (outcome == TurnOutcome.Answered ? SwitchboardMetrics.TurnsAnswered : SwitchboardMetrics.TurnsFailed).Add(1);
@@ -290,13 +288,20 @@ public sealed class ConversationGrain(
         // soon costs no reminder writes on the acknowledgement path.
     }
 
-    /// <summary>Hands a message to its outbound grain, behind the sender's last reply so messages keep their order.</summary>
-    private Task SendAsync(string outboundId, string body, string purpose, InboundSms? answering) =>
-        GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose)
+    /// <summary>
+    /// Hands a message to its outbound grain, behind the sender's last reply so messages keep their order. The grain
+    /// is keyed by the inbound MessageSid and the purpose, so a repeated hand-off lands on the same grain; returns its id.
+    /// </summary>
+    private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms? answering)
+    {
+        var outboundId = OutboundId.For(Phone, messageSid, purpose);
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose)
         {
             After = State.LastReplyId,
             StatusCallbackUrl = answering?.StatusCallbackUrl,
         });
+        return outboundId;
+    }
 
     private void BeginNextTurn()
     {
@@ -317,7 +322,7 @@ public sealed class ConversationGrain(
 
         // The worker's answer can be lost (its silo died, the message was dropped): ask again after a while.
         var timeout = options.Value.StepTimeout + TimeSpan.FromMilliseconds(agentOptions.Value.StepDelayMs);
-        ArmStepTimer(timeout, turn, _ => StepFailedAsync("no answer from the agent worker"));
+        ArmStepTimer(timeout, turn, () => StepFailedAsync("no answer from the agent worker"));
         if (_interimTimer is null && !turn.InterimSent && options.Value.InterimReplyAfter is { } after)
         {
             var due = turn.StartedAt + after - time.GetUtcNow();
@@ -336,12 +341,12 @@ public sealed class ConversationGrain(
             return;
         }
 
-        await SendAsync(OutboundId.For(Phone, messageSid, "interim"), InterimReply, "interim", State.Inbox[0]);
+        await SendAsync(messageSid, InterimReply, "interim", State.Inbox[0]);
         turn.InterimSent = true;
         await state.WriteOrReloadAsync(this);
     }
 
-    private void ArmStepTimer(TimeSpan dueTime, ActiveTurn turn, Func<ActiveTurn, Task> action)
+    private void ArmStepTimer(TimeSpan dueTime, ActiveTurn turn, Func<Task> action)
     {
         CancelStepTimer();
         var (sid, stepIndex, attempt) = (turn.Context.MessageSid, turn.StepIndex, turn.StepAttempt);
@@ -350,7 +355,7 @@ public sealed class ConversationGrain(
             {
                 var current = State.Turn;
                 return current is not null && current.Context.MessageSid == sid && current.StepIndex == stepIndex && current.StepAttempt == attempt
-                    ? action(current)
+                    ? action()
                     : Task.CompletedTask;
             },
             new GrainTimerCreationOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
@@ -367,12 +372,7 @@ public sealed class ConversationGrain(
         // Activation already resumed any pending turn (OnActivateAsync); the tick only has to clean up.
         if (!HasPendingWork)
         {
-            var reminder = _reminder ?? await this.GetReminder(WakeUpReminder);
-            if (reminder is not null)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
+            await this.UnregisterIfPresentAsync(WakeUpReminder, _reminder);
             _reminder = null;
             _reminderHeld = false;
         }
@@ -402,14 +402,13 @@ public sealed class ConversationGrain(
         }
     }
 
-    private void Record(InboundSms sms, TurnOutcome outcome)
-    {
-        State.History.Add(new TurnRecord(sms.MessageSid, sms.Body, null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []));
-        TrimHistory();
-    }
+    private void Record(InboundSms sms, TurnOutcome outcome) =>
+        Record(new TurnRecord(sms.MessageSid, sms.Body, null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []));
 
-    private void TrimHistory()
+    /// <summary>Keeps the last Conversation:HistoryLength turns.</summary>
+    private void Record(TurnRecord turn)
     {
+        State.History.Add(turn);
         var excess = State.History.Count - options.Value.HistoryLength;
         if (excess > 0)
         {

@@ -139,13 +139,7 @@ public sealed class EmployeeGrain(
         }
     }
 
-    private async Task DropReminderAsync()
-    {
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
+    private Task DropReminderAsync() => this.UnregisterIfPresentAsync(ReminderName);
 
     private string EffectiveTimeZone => State.TimeZone ?? timesheet.Value.TimeZone;
 

@@ -164,11 +164,7 @@ public sealed class OutboundSmsGrain(
 
     private async Task ReleaseReminderAsync()
     {
-        if ((_reminder ?? await this.GetReminder(RetryReminder)) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
+        await this.UnregisterIfPresentAsync(RetryReminder, _reminder);
         _reminder = null;
     }
 
