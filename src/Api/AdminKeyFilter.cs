@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +10,7 @@ internal sealed class AdminKeyFilter(IOptions<AdminOptions> admin) : IEndpointFi
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var presented = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[Header].ToString());
-        var expected = Encoding.UTF8.GetBytes(admin.Value.ApiKey);
-        return expected.Length > 0 && CryptographicOperations.FixedTimeEquals(presented, expected)
+        return admin.Value.Accepts(context.HttpContext.Request.Headers[Header].ToString())
             ? next(context)
             : ValueTask.FromResult<object?>(TypedResults.Problem($"A valid {Header} header is required.", statusCode: StatusCodes.Status401Unauthorized));
     }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Switchboard.Api;
 
@@ -11,4 +13,8 @@ public sealed class AdminOptions
     [Required(ErrorMessage = "Admin:ApiKey is required (set Admin__ApiKey).")]
     [MinLength(16, ErrorMessage = "Admin:ApiKey must have at least 16 characters.")]
     public string ApiKey { get; set; } = "";
+
+    /// <summary>Whether a presented key (admin header, dashboard password) is the configured one; constant time.</summary>
+    public bool Accepts(string presented) =>
+        ApiKey.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(ApiKey));
 }

@@ -50,16 +50,17 @@ public static class TwilioWebhookApi
             return TypedResults.Problem("From is not a phone number.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), body.ToString(), time.GetUtcNow())
-        {
-            StatusCallbackUrl = $"{TwilioSignature.PublicBaseUrl(request, twilio.Value.WebhookBaseUrl)}/twilio/status",
-        };
         if (storage.IsDown)
         {
             // Known down: a one-way call could not tell, and an awaited one would only fail after the storage
             // client's retries, perhaps after Twilio stopped waiting.
             return Unavailable("grain storage does not answer");
         }
+
+        var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), body.ToString(), time.GetUtcNow())
+        {
+            StatusCallbackUrl = $"{TwilioSignature.PublicBaseUrl(request, twilio.Value.WebhookBaseUrl)}/twilio/status",
+        };
 
         var conversation = grains.GetGrain<IConversationGrain>(phone);
         try
@@ -84,7 +85,7 @@ public static class TwilioWebhookApi
         // message we could not keep.
         ProblemHttpResult Unavailable(string error)
         {
-            WebhookLog.HandOffFailed(logger, PhoneMask.Mask(phone), sms.MessageSid, error);
+            WebhookLog.HandOffFailed(logger, PhoneMask.Mask(phone), sid.ToString(), error);
             return TypedResults.Problem("The message could not be accepted; please retry.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

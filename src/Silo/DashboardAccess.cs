@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Switchboard.Api;
@@ -21,12 +20,12 @@ public static class DashboardAccess
             return app;
         }
 
+        var admin = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
         return app.UseWhen(
             context => context.Request.Path.StartsWithSegments(RoutePrefix),
             branch => branch.Use(async (context, next) =>
             {
-                var key = context.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
-                if (HasPassword(context.Request, key))
+                if (HasPassword(context.Request, admin))
                 {
                     await next(context);
                     return;
@@ -37,7 +36,7 @@ public static class DashboardAccess
             }));
     }
 
-    private static bool HasPassword(HttpRequest request, string key)
+    private static bool HasPassword(HttpRequest request, AdminOptions admin)
     {
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
             || !"Basic".Equals(header.Scheme, StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
@@ -49,7 +48,7 @@ public static class DashboardAccess
         {
             var credentials = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
             var password = credentials[(credentials.IndexOf(':') + 1)..];
-            return key.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(key));
+            return admin.Accepts(password);
         }
         catch (FormatException)
         {

@@ -28,6 +28,8 @@ public static class SiloHosting
                 "ConnectionStrings:AzureStorage is not set (environment: ConnectionStrings__AzureStorage). ./run.sh starts Azurite and sets it.");
         }
 
+        // One client (one connection pool) for grain state and reminders.
+        var tables = new TableServiceClient(storage);
         builder.UseOrleans(orleans =>
         {
             orleans.Configure<ClusterOptions>(o =>
@@ -38,12 +40,12 @@ public static class SiloHosting
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
             orleans.AddAzureTableGrainStorage(StorageNames.State, options => options.Configure<Serializer>((o, serializer) =>
             {
-                o.TableServiceClient = new TableServiceClient(storage);
+                o.TableServiceClient = tables;
                 // Orleans' own format names types by their [Alias] (the default JSON embeds CLR type names), so renaming
                 // a state class or namespace never orphans what is stored.
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
-            orleans.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(storage));
+            orleans.UseAzureTableReminderService(o => o.TableServiceClient = tables);
             var minimumReminderPeriod = MinimumReminderPeriod(configuration, builder.Environment.IsDevelopment());
             orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumReminderPeriod);
             orleans.AddDashboard();
