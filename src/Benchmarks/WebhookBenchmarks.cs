@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
+extern alias loadtool;
+
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -28,17 +28,10 @@ public class WebhookBenchmarks
             ["NumMedia"] = "0",
             ["To"] = "+15005550006",
         };
-        var url = "https://switchboard.example.com/twilio/sms";
-        var data = new StringBuilder(url);
-        foreach (var (key, value) in values.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            data.Append(key).Append(value);
-        }
-
         var context = new DefaultHttpContext();
         context.Request.Path = "/twilio/sms";
         context.Request.Headers[TwilioSignature.Header] =
-            Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(Token), Encoding.UTF8.GetBytes(data.ToString())));
+            loadtool::Switchboard.LoadTest.TwilioSigner.Sign(Token, "https://switchboard.example.com/twilio/sms", values);
         _request = context.Request;
         _form = new FormCollection(values.ToDictionary(p => p.Key, p => new StringValues(p.Value)));
     }

@@ -51,7 +51,7 @@ internal static class PlanCheck
         var project = plan.Project?.Trim();
         if (string.IsNullOrEmpty(project))
         {
-            return (Ask(Intent.Log, $"Which project is the {hours:0.##}h for? For example 'log {hours:0.##}h on Apollo today'."), "no project");
+            return (Ask(Intent.Log, RulesPlanner.WhichProject(hours)), "no project");
         }
 
         if (project.Length > Timesheet.MaxProjectLength || project.Any(char.IsControl))

@@ -41,6 +41,9 @@ internal static partial class DateReader
     private static readonly (string Word, DayOfWeek Value)[] DayNames =
         [.. Enum.GetValues<DayOfWeek>().Select(d => (d.ToString().ToLowerInvariant(), d))];
 
+    /// <summary>Words that name a day on their own ("today", "fri", "friday"): a boundary next to a day and month.</summary>
+    private static readonly HashSet<string> DayWords = [.. Relative.Keys, .. Abbreviations.Keys, .. DayNames.Select(d => d.Word)];
+
     public static List<DateFound> Read(IReadOnlyList<Word> words, bool[] taken, DateOnly today, DateOrder order)
     {
         var found = new List<DateFound>();
@@ -153,8 +156,7 @@ internal static partial class DateReader
             .FirstOrDefault();
     }
 
-    private static bool IsDateWord(string word) =>
-        Relative.ContainsKey(word) || Abbreviations.ContainsKey(word) || DayNames.Any(d => d.Word == word) || IsoLike().IsMatch(word) || Numeric().IsMatch(word);
+    private static bool IsDateWord(string word) => DayWords.Contains(word) || IsoLike().IsMatch(word) || Numeric().IsMatch(word);
 
     private static int? DayNumber(string word) =>
         DayOfMonth().Match(word) is { Success: true } m && int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture) is var day and >= 1 and <= 31

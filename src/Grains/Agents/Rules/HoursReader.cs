@@ -63,16 +63,19 @@ internal static partial class HoursReader
             return new HoursFound(i, 1, Number(hm.Groups[1].Value) + (Number(hm.Groups[2].Value) / 60m));
         }
 
-        // "8h", "7.5hrs", "-3h" — then maybe "30m" / "30 mins"
-        if (NumberWithUnit().Match(word) is { Success: true } nu && IsHourUnit(nu.Groups[2].Value))
+        if (NumberWithUnit().Match(word) is { Success: true } nu)
         {
-            return WithMinutes(words, i, 1, Number(nu.Groups[1].Value));
-        }
+            // "8h", "7.5hrs", "-3h" — then maybe "30m" / "30 mins"
+            if (IsHourUnit(nu.Groups[2].Value))
+            {
+                return WithMinutes(words, i, 1, Number(nu.Groups[1].Value));
+            }
 
-        // "45m", "45mins" on their own
-        if (NumberWithUnit().Match(word) is { Success: true } mu && MinuteUnits.Contains(mu.Groups[2].Value))
-        {
-            return new HoursFound(i, 1, Number(mu.Groups[1].Value) / 60m);
+            // "45m", "45mins" on their own
+            if (MinuteUnits.Contains(nu.Groups[2].Value))
+            {
+                return new HoursFound(i, 1, Number(nu.Groups[1].Value) / 60m);
+            }
         }
 
         // "7:30 hours"

@@ -17,6 +17,10 @@ public sealed class RulesPlanner : IPlanner
         "can", "could", "would", "h", "hr", "hrs", "hour", "hours",
     };
 
+    /// <summary>The question when hours came without a project (also asked when a model's plan has none).</summary>
+    internal static string WhichProject(decimal hours) =>
+        $"Which project is the {SmsText.Hours(hours)} for? For example 'log {SmsText.Hours(hours)} on Apollo today'.";
+
     /// <summary>A little word around a name or a date, not part of it.</summary>
     internal static bool IsConnector(string lower) => Connectors.Contains(lower);
 
@@ -104,7 +108,7 @@ public sealed class RulesPlanner : IPlanner
         {
             (null, null) => plan with { Clarification = $"What should I log? Text for example '{LogExample}'." },
             (null, _) => plan with { Clarification = $"How many hours on {project}? For example 'log 8h on {project} today'." },
-            (_, null) => plan with { Clarification = $"Which project is the {SmsText.Hours(amount.Value)} for? For example 'log {SmsText.Hours(amount.Value)} on Apollo today'." },
+            (_, null) => plan with { Clarification = WhichProject(amount.Value) },
             _ => plan,
         };
     }
