@@ -8,8 +8,6 @@ public sealed class LatencyHistogram
     private static readonly long Highest = (long)TimeSpan.FromHours(1).TotalMicroseconds;
     private readonly LongConcurrentHistogram _histogram = new(1, Highest, 3);
 
-    public long Count => _histogram.TotalCount;
-
     public void Record(TimeSpan latency) => _histogram.RecordValue(Math.Clamp((long)latency.TotalMicroseconds, 1, Highest));
 
     public LatencySummary Summarize()

@@ -11,16 +11,15 @@ namespace Switchboard.LoadTest;
 public sealed class LoadRunner(LoadOptions options, WebhookClient client, string[] senders)
 {
     /// <summary>Runs until every message is sent and answered, <c>--duration</c> passes, or <paramref name="abort"/>.</summary>
-    public Task RunAsync(CancellationToken abort)
+    public async Task RunAsync(CancellationToken abort)
     {
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
         if (options.Duration is { } duration)
         {
             stop.CancelAfter(duration);
         }
 
-        var run = options.Rate is { } rate ? OpenAsync(rate, stop.Token, abort) : ClosedAsync(stop.Token, abort);
-        return run.ContinueWith(t => { stop.Dispose(); return t; }, TaskScheduler.Default).Unwrap();
+        await (options.Rate is { } rate ? OpenAsync(rate, stop.Token, abort) : ClosedAsync(stop.Token, abort));
     }
 
     private Task ClosedAsync(CancellationToken stop, CancellationToken abort)

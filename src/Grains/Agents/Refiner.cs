@@ -49,7 +49,7 @@ public sealed partial class Refiner(Branding branding, IOptions<QualityOptions> 
     }
 
     /// <summary>Whole sentences while they fit the segment budget; a sentence too long on its own is cut at a word.</summary>
-    public string Shorten(string text)
+    private string Shorten(string text)
     {
         text = Whitespace().Replace(Gsm7.Normalize(text), " ").Trim();
         var budget = options.Value.MaxSegments;

@@ -33,7 +33,7 @@ internal static class EditDistance
     }
 
     /// <summary>How many typos a word of this length may carry and still be recognised: short words none.</summary>
-    public static int Tolerance(string word) => word.Length switch
+    private static int Tolerance(string word) => word.Length switch
     {
         < 4 => 0,
         < 8 => 1,

@@ -13,8 +13,7 @@ public sealed class RulesComposer : IComposer
         var outcome = context.Outcome;
         return outcome?.Kind switch
         {
-            OutcomeKind.Logged => $"{Fact(outcome)} Week total: {Total(outcome.Week)}.",
-            OutcomeKind.Removed => $"{Fact(outcome)} Week total: {Total(outcome.Week)}.",
+            OutcomeKind.Logged or OutcomeKind.Removed => $"{Fact(outcome)} Week total: {Total(outcome.Week)}.",
             OutcomeKind.Status => Status(outcome.Week),
             OutcomeKind.Submitted => $"{Fact(outcome)} Thanks!",
             OutcomeKind.Rejected => outcome.Problem ?? ComposerStep.UsageText,
@@ -25,10 +24,10 @@ public sealed class RulesComposer : IComposer
     }
 
     /// <summary>
-    /// The one sentence a reply to this outcome must carry; refinement puts it back when a rewrite lost it.
-    /// Null when the outcome has no fact of its own (help, questions, refusals).
+    /// The one sentence a reply to this outcome carries. Null when the outcome has no fact of its own (help,
+    /// questions, refusals).
     /// </summary>
-    public static string? Fact(TimesheetOutcome? outcome) => outcome switch
+    private static string? Fact(TimesheetOutcome? outcome) => outcome switch
     {
         { Kind: OutcomeKind.Logged, Entry: { } e } => $"Logged {SmsText.Hours(e.Hours)} on {e.Project} for {SmsText.Day(e.Date)}.",
         { Kind: OutcomeKind.Removed, Entry: { } e } => $"Removed {SmsText.Hours(e.Hours)} on {e.Project} for {SmsText.Day(e.Date)}.",
