@@ -31,10 +31,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
     [Fact]
     public async Task In_durable_mode_a_message_storage_cannot_keep_gets_a_5xx_and_health_turns_503()
     {
-        var client = Start("Durable");
-        var phone = TestSms.NewPhone();
-        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SwitchboardFactory.SignedSms(phone, "help"))).StatusCode);
-        await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(30));
+        var (client, phone) = await StartWithAnAnsweredSenderAsync("Durable");
 
         await _azurite.StopAsync();
         var refused = await client.SendAsync(SwitchboardFactory.SignedSms(phone, "status"));
@@ -49,10 +46,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
     public async Task In_one_way_mode_a_message_storage_cannot_keep_is_counted_as_lost()
     {
         // Before the storage watch notices (here: never), a one-way hand-off is acknowledged and then lost.
-        var client = Start("OneWay", storageCheckPeriod: "00:10:00");
-        var phone = TestSms.NewPhone();
-        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SwitchboardFactory.SignedSms(phone, "help"))).StatusCode);
-        await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(30));
+        var (client, phone) = await StartWithAnAnsweredSenderAsync("OneWay", storageCheckPeriod: "00:10:00");
 
         await _azurite.StopAsync();
         // The sender's conversation is active; a new sender's would fail to activate, unseen by our code.
@@ -68,10 +62,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
     [Fact]
     public async Task In_one_way_mode_the_webhook_refuses_while_storage_is_down_and_a_refused_message_delivered_again_is_answered()
     {
-        var client = Start("OneWay", storageCheckPeriod: "00:00:00.250");
-        var phone = TestSms.NewPhone();
-        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SwitchboardFactory.SignedSms(phone, "help"))).StatusCode);
-        await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(30));
+        var (client, phone) = await StartWithAnAnsweredSenderAsync("OneWay", storageCheckPeriod: "00:00:00.250");
 
         await _azurite.StopAsync();
         // Until the watch notices, messages are acknowledged (late if the silo lives, lost if not); then refused.
@@ -119,12 +110,17 @@ public sealed class StorageOutageTests : IAsyncLifetime
             : null;
     }
 
-    private HttpClient Start(string ackMode, string storageCheckPeriod = "00:00:02")
+    /// <summary>Starts the host on Azurite and has one sender answered while storage is still up.</summary>
+    private async Task<(HttpClient Client, string Phone)> StartWithAnAnsweredSenderAsync(string ackMode, string storageCheckPeriod = "00:00:02")
     {
         _factory = new SwitchboardFactory(
             _azurite.ConnectionString,
             _twilio.BaseUrl,
             new Dictionary<string, string?> { ["Webhook:AckMode"] = ackMode, ["Webhook:StorageCheckPeriod"] = storageCheckPeriod });
-        return _factory.CreateClient();
+        var client = _factory.CreateClient();
+        var phone = TestSms.NewPhone();
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SwitchboardFactory.SignedSms(phone, "help"))).StatusCode);
+        await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(30));
+        return (client, phone);
     }
 }
