@@ -18,18 +18,14 @@ public static class SwitchboardGrains
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EmployeeGrain.ReminderClock, (sp, _) => sp.GetRequiredService<TimeProvider>());
-        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<TwilioOptions>)))
-        {
-            // Shared with the other half of a co-hosted silo (Api and Grains): bound and validated once.
-            services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        }
-        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTwilioOptions(configuration);
+        services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.Section);
+        services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.Section);
+        services.AddValidatedOptions<OutboundOptions>(configuration, OutboundOptions.Section);
 
-        services.AddOptions<BrandingOptions>().Bind(configuration.GetSection(BrandingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<QualityOptions>().Bind(configuration.GetSection(QualityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TimesheetOptions>().Bind(configuration.GetSection(TimesheetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);
+        services.AddValidatedOptions<QualityOptions>(configuration, QualityOptions.Section);
+        services.AddValidatedOptions<TimesheetOptions>(configuration, TimesheetOptions.Section);
         services.AddOptions<EmployeeOptions>().Bind(configuration.GetSection(EmployeeOptions.Section))
             .Configure(o => o.DefaultRegion = configuration["Webhook:DefaultRegion"] ?? o.DefaultRegion).ValidateOnStart();
         services.AddHostedService<EmployeeImport>();
