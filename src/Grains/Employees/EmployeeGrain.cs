@@ -39,11 +39,17 @@ public sealed class EmployeeGrain(
         }
 
         var registration = State.IsRegistered ? EmployeeRegistration.Updated : EmployeeRegistration.Created;
-        State.EmployeeId = profile.EmployeeId.Trim();
-        State.Name = profile.Name.Trim();
-        State.TimeZone = profile.TimeZone;
-        State.IsGuest = false;
-        await state.WriteOrReloadAsync(this);
+        var (employeeId, name) = (profile.EmployeeId.Trim(), profile.Name.Trim());
+        // The start-up import registers everyone again at every start: nothing to write when nothing changed.
+        if (!State.IsRegistered || State.IsGuest || State.EmployeeId != employeeId || State.Name != name || State.TimeZone != profile.TimeZone)
+        {
+            State.EmployeeId = employeeId;
+            State.Name = name;
+            State.TimeZone = profile.TimeZone;
+            State.IsGuest = false;
+            await state.WriteOrReloadAsync(this);
+        }
+
         await KeepReminderAsync();
         EmployeeLog.Registered(logger, PhoneMask.Mask(Phone), State.EmployeeId, registration.ToString());
         return registration;
