@@ -17,7 +17,8 @@ public sealed partial class StorageWatch(
     IGrainFactory grains, IHostApplicationLifetime lifetime, IOptions<WebhookOptions> options, TimeProvider time, ILogger<StorageWatch> logger)
     : BackgroundService
 {
-    public static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(30);
+    /// <summary>A probe write taking this long is a hang, not load (saturated storage answers within a few seconds).</summary>
+    public static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(10);
 
     private volatile bool _down;
 

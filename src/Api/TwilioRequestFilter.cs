@@ -6,7 +6,7 @@ using Switchboard.Contracts;
 namespace Switchboard.Api;
 
 /// <summary>
-/// Guards every Twilio endpoint before its handler runs: body size (413), form content (415/400) and a valid
+/// Guards every Twilio endpoint before its handler runs: body size (413), form content (415) and a valid
 /// X-Twilio-Signature (403). A refused request never reaches a grain.
 /// </summary>
 internal sealed class TwilioRequestFilter(IOptions<TwilioOptions> twilio, ILogger<TwilioRequestFilter> logger) : IEndpointFilter
@@ -30,17 +30,12 @@ internal sealed class TwilioRequestFilter(IOptions<TwilioOptions> twilio, ILogge
         IFormCollection form;
         try
         {
-            form = await request.ReadFormAsync(context.HttpContext.RequestAborted);
+            form = await TwilioForm.ReadAsync(request, context.HttpContext.RequestAborted);
         }
         catch (BadHttpRequestException ex)
         {
             WebhookLog.Refused(logger, path, ex.StatusCode, "unreadable body");
             return TypedResults.Problem("The body could not be read.", statusCode: ex.StatusCode);
-        }
-        catch (InvalidDataException)
-        {
-            WebhookLog.Refused(logger, path, StatusCodes.Status400BadRequest, "malformed form");
-            return TypedResults.Problem("The form is malformed.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (!TwilioSignature.IsValid(request, form, twilio.Value.AuthToken, twilio.Value.WebhookBaseUrl))

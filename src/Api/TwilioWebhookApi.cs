@@ -38,12 +38,6 @@ public static class TwilioWebhookApi
             return TypedResults.Problem("MessageSid, From and Body are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (body.ToString().Length > WebhookOptions.MaxSmsLength)
-        {
-            WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "Body longer than an SMS");
-            return TypedResults.Problem($"Body exceeds {WebhookOptions.MaxSmsLength} characters.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
         if (!E164.TryNormalize(from, webhook.Value.DefaultRegion, out var phone))
         {
             WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "unparseable From");
@@ -57,7 +51,8 @@ public static class TwilioWebhookApi
             return Unavailable("grain storage does not answer");
         }
 
-        var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), body.ToString(), time.GetUtcNow())
+        var text = body.ToString();
+        var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), text.Length > InboundSms.MaxBodyLength ? text[..InboundSms.MaxBodyLength] : text, time.GetUtcNow())
         {
             StatusCallbackUrl = $"{TwilioSignature.PublicBaseUrl(request, twilio.Value.WebhookBaseUrl)}/twilio/status",
         };
@@ -65,14 +60,17 @@ public static class TwilioWebhookApi
         var conversation = grains.GetGrain<IConversationGrain>(phone);
         try
         {
-            if (webhook.Value.AckMode == AckMode.Durable)
-            {
-                await conversation.Accept(sms);
-            }
-            else
-            {
-                await conversation.Enqueue(sms); // one-way: completes as soon as the call is sent
-            }
+            Task handOff = webhook.Value.AckMode == AckMode.Durable
+                ? conversation.Accept(sms)
+                : conversation.Enqueue(sms); // one-way: completes as soon as the call is sent
+
+            // Hung storage (not down, just silent) would hold the answer past Twilio's 15 s; a 503 in time lets it
+            // deliver again. If the write completes after all, the redelivery is dropped as a duplicate.
+            await handOff.WaitAsync(webhook.Value.AcceptTimeout, time, request.HttpContext.RequestAborted);
+        }
+        catch (TimeoutException)
+        {
+            return Unavailable($"no answer within Webhook:AcceptTimeout ({webhook.Value.AcceptTimeout})");
         }
         catch (Exception ex)
         {

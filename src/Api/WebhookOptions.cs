@@ -10,10 +10,14 @@ public sealed class WebhookOptions
     /// <summary>Largest request body a Twilio endpoint reads; larger requests get 413.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>Longest SMS text Twilio delivers (a concatenated message); anything longer is not from Twilio.</summary>
-    public const int MaxSmsLength = 1600;
-
     public AckMode AckMode { get; set; } = AckMode.OneWay;
+
+    /// <summary>
+    /// Deadline of the hand-off to the conversation (in Durable mode, the inbox write) before the webhook answers 503,
+    /// well inside Twilio's 15 s so that its retry (connection overrides) still fits.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:14")]
+    public TimeSpan AcceptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often <see cref="StorageWatch"/> checks grain storage (the webhook answers 503 while it is down).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

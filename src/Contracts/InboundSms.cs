@@ -4,6 +4,12 @@ namespace Switchboard.Contracts;
 [GenerateSerializer, Immutable, Alias("Switchboard.InboundSms")]
 public sealed record InboundSms(string MessageSid, string From, string To, string Body, DateTimeOffset ReceivedAt)
 {
+    /// <summary>
+    /// The longest body kept (WhatsApp's limit; an SMS has at most 1,600 characters). Twilio sends nothing longer;
+    /// a longer body is cut here so that no request can outgrow a conversation's storage budget.
+    /// </summary>
+    public const int MaxBodyLength = 4096;
+
     /// <summary>Where Twilio should report the delivery of the reply: the public URL this message came in on.</summary>
     [Id(0)] public string? StatusCallbackUrl { get; init; }
 }

@@ -21,6 +21,7 @@ public static class SwitchboardGrains
         services.AddTwilioOptions(configuration);
         services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.Section);
         services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationStorageBudget>());
         services.AddValidatedOptions<OutboundOptions>(configuration, OutboundOptions.Section);
 
         services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);

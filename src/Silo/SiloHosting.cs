@@ -29,7 +29,7 @@ public static class SiloHosting
         }
 
         // One client (one connection pool) for grain state and reminders.
-        var tables = new TableServiceClient(storage);
+        var tables = new TableServiceClient(storage, StorageClientOptions());
         builder.UseOrleans(orleans =>
         {
             orleans.Configure<ClusterOptions>(o =>
@@ -51,6 +51,22 @@ public static class SiloHosting
             orleans.AddDashboard();
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The SDK's defaults (100 s per try, 3 retries) let a hung storage account hold a write, and the grain waiting on
+    /// it, for minutes. A table operation answers in milliseconds when storage is well and in a few seconds when it is
+    /// saturated, so 8 s per try and two retries free the grain within about 25 s; the webhook's own deadline
+    /// (Webhook:AcceptTimeout) and the storage watch see a hang sooner.
+    /// </summary>
+    public static TableClientOptions StorageClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(8);
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        return options;
     }
 
     /// <summary>

@@ -42,8 +42,7 @@ public sealed class ConversationGrain(
         _reminderHeld = HasPendingWork;
         if (State.Turn is not null)
         {
-            ConversationLog.TurnResumed(logger, PhoneMask.Mask(Phone), State.Turn.Context.MessageSid, State.Turn.StepIndex);
-            await AdvanceAsync();
+            await ResumeTurnAsync();
         }
         else if (State.Inbox.Count > 0)
         {
@@ -121,8 +120,9 @@ public sealed class ConversationGrain(
             return (AcceptOutcome.OptedOut, false);
         }
 
-        if (OptOutKeywords.IsOptIn(sms.Body))
+        if (State.OptedOut && OptOutKeywords.IsOptIn(sms.Body))
         {
+            // Only an opted-out sender is opted back in: otherwise "yes" answers a question like any message.
             State.OptedOut = false;
             Record(sms, TurnOutcome.OptedIn);
             return (AcceptOutcome.OptedIn, false);
@@ -171,6 +171,34 @@ public sealed class ConversationGrain(
         turn.StepAttempt = 0;
         await state.WriteOrReloadAsync(this);
         await AdvanceAsync();
+    }
+
+    /// <summary>
+    /// After a restart: runs the interrupted step again. Its attempt is counted on storage before it is dispatched,
+    /// so a step that kills the process fails the turn after Conversation:StepMaxAttempts instead of looping.
+    /// </summary>
+    private async Task ResumeTurnAsync()
+    {
+        var turn = State.Turn!;
+        ConversationLog.TurnResumed(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, turn.StepIndex);
+        if (turn.StepIndex >= pipeline.Count)
+        {
+            await AdvanceAsync(); // every step ran: only the hand-off is left
+            return;
+        }
+
+        if (turn.StepAttempt >= options.Value.StepMaxAttempts)
+        {
+            var step = pipeline[turn.StepIndex].Name;
+            var error = $"interrupted {turn.StepAttempt} times (the process stopped during the step)";
+            ConversationLog.TurnFailed(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, step, error);
+            await TryFinishTurnAsync(TurnOutcome.Failed, ApologyReply, $"{step}: {error}");
+            return;
+        }
+
+        turn.StepAttempt++;
+        await state.WriteOrReloadAsync(this);
+        SendCurrentStep();
     }
 
     /// <summary>Runs the turn's next step, or, once all have run, hands the reply over and ends the turn.</summary>
@@ -256,7 +284,6 @@ public sealed class ConversationGrain(
             // Sent before the turn is marked done: a crash in between repeats the send, which the outbound
             // grain (keyed by this turn's MessageSid) ignores.
             outboundId = await SendAsync(sms.MessageSid, reply, "reply", sms);
-            State.LastReplyId = outboundId;
         }
 
         _interimTimer?.Dispose();
@@ -289,17 +316,24 @@ public sealed class ConversationGrain(
     }
 
     /// <summary>
-    /// Hands a message to its outbound grain, behind the sender's last reply so messages keep their order. The grain
-    /// is keyed by the inbound MessageSid and the purpose, so a repeated hand-off lands on the same grain; returns its id.
+    /// Hands a message to its outbound grain, behind the last message sent to the sender (reply, interim or overflow
+    /// notice), so they arrive in the order they were written. The grain is keyed by the inbound MessageSid and the
+    /// purpose, so a repeated hand-off lands on the same grain; returns its id.
     /// </summary>
     private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms? answering)
     {
         var outboundId = OutboundId.For(Phone, messageSid, purpose);
+        if (outboundId == State.LastReplyId)
+        {
+            return outboundId; // handed over already (a finish retried after a failed write)
+        }
+
         await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose)
         {
             After = State.LastReplyId,
             StatusCallbackUrl = answering?.StatusCallbackUrl,
         });
+        State.LastReplyId = outboundId;
         return outboundId;
     }
 
@@ -308,15 +342,21 @@ public sealed class ConversationGrain(
         var sms = State.Inbox[0];
         State.Turn = new ActiveTurn
         {
-            Context = new TurnContext(Phone, sms.MessageSid, sms.Body, sms.ReceivedAt),
+            Context = new TurnContext(Phone, sms.MessageSid, InboundText.ForAgents(sms.Body), sms.ReceivedAt),
             StartedAt = time.GetUtcNow(),
         };
     }
 
     private void DispatchCurrentStep()
     {
+        State.Turn!.StepAttempt++;
+        SendCurrentStep();
+    }
+
+    /// <summary>Hands the current step (its attempt already counted) to a worker and arms the timers that watch it.</summary>
+    private void SendCurrentStep()
+    {
         var turn = State.Turn!;
-        turn.StepAttempt++;
         var worker = GrainFactory.GetGrain<IAgentWorkerGrain>(0);
         worker.RunStep(new StepRequest(turn.StepIndex, turn.Context)).Ignore();
 
@@ -372,9 +412,11 @@ public sealed class ConversationGrain(
         // Activation already resumed any pending turn (OnActivateAsync); the tick only has to clean up.
         if (!HasPendingWork)
         {
-            await this.UnregisterIfPresentAsync(WakeUpReminder, _reminder);
-            _reminder = null;
+            // Cleared first: if the unregister succeeds but its answer is lost, the next message registers again.
             _reminderHeld = false;
+            var reminder = _reminder;
+            _reminder = null;
+            await this.UnregisterIfPresentAsync(WakeUpReminder, reminder);
         }
     }
 
@@ -405,9 +447,17 @@ public sealed class ConversationGrain(
     private void Record(InboundSms sms, TurnOutcome outcome) =>
         Record(new TurnRecord(sms.MessageSid, sms.Body, null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []));
 
-    /// <summary>Keeps the last Conversation:HistoryLength turns.</summary>
+    /// <summary>
+    /// Keeps the last Conversation:HistoryLength turns, each with the first <see cref="InboundText.MaxLength"/>
+    /// characters of its message (what the agents read), inside the storage budget of <see cref="ConversationStorageBudget"/>.
+    /// </summary>
     private void Record(TurnRecord turn)
     {
+        if (turn.Inbound.Length > InboundText.MaxLength)
+        {
+            turn = turn with { Inbound = turn.Inbound[..InboundText.MaxLength] };
+        }
+
         State.History.Add(turn);
         var excess = State.History.Count - options.Value.HistoryLength;
         if (excess > 0)

@@ -31,6 +31,7 @@ public sealed class RulesPlannerTests
     [InlineData("udno", Intent.Undo)]
     [InlineData("Undo last entry", Intent.Undo)]
     [InlineData("oops", Intent.Undo)]
+    [InlineData("cancel last entry", Intent.Help)] // "cancel" is a Twilio opt-out word, never undo
     // help, or not understood
     [InlineData("help", Intent.Help)]
     [InlineData("", Intent.Help)]

@@ -34,6 +34,23 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Cancel_is_not_undo_and_yes_from_a_sender_who_never_opted_out_is_answered()
+    {
+        var phone = await Conversations.RegisterAsync();
+        await Conversations.SayAsync(phone, "log 8h on Apollo today");
+
+        // "cancel" is one of Twilio's opt-out words: it must never remove hours.
+        var cancel = await Conversations.SayAsync(phone, "cancel that entry");
+        var yes = await Conversations.SayAsync(phone, "yes");
+        var status = await Conversations.SayAsync(phone, "check my timesheet");
+
+        Assert.DoesNotContain("Removed", cancel, StringComparison.Ordinal);
+        Assert.StartsWith(ComposerStep.UsageText, yes, StringComparison.Ordinal);
+        Assert.Contains("Apollo 8h", status, StringComparison.Ordinal);
+        Assert.False((await fixture.Grains.GetGrain<IConversationGrain>(phone).GetView()).OptedOut);
+    }
+
+    [Fact]
     public async Task Four_logs_back_to_back_are_answered_in_order_with_running_totals()
     {
         var phone = await Conversations.RegisterAsync();

@@ -91,14 +91,37 @@ public sealed class TwilioWebhookTests(HttpFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    [Fact]
-    public async Task A_body_longer_than_an_SMS_is_refused_with_400()
+    [Theory]
+    [InlineData("check my\0 timesheet")] // ASP.NET Core's own form reader calls this "malformed"
+    [InlineData("check my timesheet\u0007\u001b\r\n")]
+    [InlineData("check my timesheet \ud83d")] // half an emoji
+    public async Task A_signed_message_with_odd_characters_is_acknowledged_and_answered(string body)
     {
-        var form = Form(TestSms.NewPhone(), new string('x', 1601));
+        var phone = TestSms.NewPhone();
 
-        var response = await PostSignedAsync(form);
+        var response = await PostSignedAsync(Form(phone, body));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = Assert.Single(await fixture.Twilio.WaitForAsync(phone, 1, Timeout));
+        Assert.Contains("week of", reply.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_signed_message_longer_than_an_SMS_is_acknowledged_and_its_first_part_answered()
+    {
+        // Twilio delivers concatenated SMS of up to 1,600 characters and WhatsApp messages of up to 4,096.
+        var phone = TestSms.NewPhone();
+        var body = "check my timesheet " + string.Concat(Enumerable.Repeat("please ", 240)); // 1,699 characters
+
+        var response = await PostSignedAsync(Form(phone, body, out var sid));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = Assert.Single(await fixture.Twilio.WaitForAsync(phone, 1, Timeout));
+        Assert.Contains("week of", reply.Body, StringComparison.OrdinalIgnoreCase);
+        var conversation = await Admin().GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}");
+        var turn = conversation.GetProperty("recentTurns")[0].GetProperty("turn");
+        Assert.Equal(sid, turn.GetProperty("messageSid").GetString());
+        Assert.StartsWith("check my timesheet please", turn.GetProperty("inbound").GetString());
     }
 
     [Fact]

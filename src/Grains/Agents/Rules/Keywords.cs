@@ -16,7 +16,7 @@ internal static class Keywords
         ["list"] = Command.Status, ["report"] = Command.Status,
         ["submit"] = Command.Submit, ["lodge"] = Command.Submit, ["finalise"] = Command.Submit, ["finalize"] = Command.Submit,
         ["undo"] = Command.Undo, ["revert"] = Command.Undo, ["oops"] = Command.Undo, ["remove"] = Command.Undo,
-        ["delete"] = Command.Undo, ["cancel"] = Command.Undo, ["scratch"] = Command.Undo,
+        ["delete"] = Command.Undo, ["scratch"] = Command.Undo, // not "cancel": an opt-out word at Twilio
         ["help"] = Command.Help, ["hlp"] = Command.Help, ["commands"] = Command.Help, ["usage"] = Command.Help,
         ["menu"] = Command.Help, ["info"] = Command.Help,
     };
