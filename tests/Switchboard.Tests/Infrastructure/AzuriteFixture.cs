@@ -30,6 +30,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     {
         if (_process is { HasExited: false } process)
         {
+            await SignalAsync("CONT"); // a paused Azurite would never act on SIGTERM
             using (var term = Process.Start("kill", ["-TERM", $"{process.Id}"]))
             {
                 await term.WaitForExitAsync();
@@ -49,6 +50,21 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
         _process?.Dispose();
         _process = null;
+    }
+
+    /// <summary>Hangs storage (SIGSTOP): connections stay open and nothing answers, unlike a stopped Azurite that refuses them.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Ends a hang (SIGCONT): Azurite answers what it was sent meanwhile.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", $"{process.Id}"]);
+            await kill.WaitForExitAsync();
+        }
     }
 
     /// <summary>Ends an outage: Azurite again, on the same ports and data, so the connection string still holds.</summary>

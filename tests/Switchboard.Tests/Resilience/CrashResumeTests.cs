@@ -103,6 +103,51 @@ public sealed class CrashResumeTests : IAsyncLifetime
         Assert.Single(_twilio.AcceptedTo(phone));
     }
 
+    [Fact]
+    public async Task A_step_during_which_the_process_keeps_dying_fails_the_turn_instead_of_looping()
+    {
+        // Each start resumes the turn and dies during the same step, as if the step crashed the process.
+        var phone = TestSms.NewPhone();
+        var sid = TestSms.NewSid();
+        var settings = Settings();
+        settings["Agents:StepDelayMs"] = "30000";
+        settings["Conversation:StepMaxAttempts"] = "2";
+
+        await using (var first = await SiloProcess.StartAsync(settings))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostSms(first.BaseUrl, phone, sid, "help")).StatusCode);
+            await Eventually.HoldsAsync(
+                async () => (await Conversation(first.BaseUrl, phone)).GetProperty("currentTurn").ValueKind == JsonValueKind.Object,
+                TimeSpan.FromSeconds(30),
+                "the turn to start");
+            await first.KillAsync();
+        }
+
+        for (var restart = 1; restart <= 2; restart++)
+        {
+            await using var again = await SiloProcess.StartAsync(settings);
+            // The view answers once activation, and with it the count of the resumed attempt on storage, is done.
+            await Eventually.HoldsAsync(
+                async () => (await Conversation(again.BaseUrl, phone)).GetProperty("currentTurn") is { ValueKind: JsonValueKind.Object } turn
+                    && turn.GetProperty("stepAttempt").GetInt32() == restart,
+                TimeSpan.FromSeconds(60),
+                "the turn to resume");
+            await again.KillAsync();
+        }
+
+        Assert.Empty(_twilio.Messages);
+        await using var last = await SiloProcess.StartAsync(settings);
+        var reply = Assert.Single(await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(60)));
+        Assert.Contains("Sorry", reply.Body, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(
+            async () => (await Conversation(last.BaseUrl, phone)).GetProperty("recentTurns").GetArrayLength() == 1,
+            TimeSpan.FromSeconds(30),
+            "the turn record");
+        var turn = (await Conversation(last.BaseUrl, phone)).GetProperty("recentTurns")[0].GetProperty("turn");
+        Assert.Equal("Failed", turn.GetProperty("outcome").GetString());
+        Assert.Contains("interrupted 2 times", turn.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     private Dictionary<string, string> Settings() => new()
     {
         ["ConnectionStrings:AzureStorage"] = _azurite.ConnectionString,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Infrastructure;
@@ -40,6 +41,36 @@ public sealed class StorageOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Single(_twilio.Messages, m => m.To == phone);
+    }
+
+    [Fact]
+    public async Task In_durable_mode_hung_storage_gets_a_503_in_time_and_the_redelivered_message_one_reply()
+    {
+        var (client, phone) = await StartWithAnAnsweredSenderAsync("Durable");
+        var sid = TestSms.NewSid();
+
+        await _azurite.PauseAsync(); // not down: connections open, nothing answers
+        var clock = Stopwatch.StartNew();
+        var refused = await client.SendAsync(SwitchboardFactory.SignedSms(phone, "status", sid));
+        var waited = clock.Elapsed;
+        await _azurite.ResumeAsync();
+
+        // Twilio gives up on a webhook after 15 s; its retry (connection overrides) needs the 503 well before that.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.True(waited < TimeSpan.FromSeconds(12), $"The webhook answered after {waited.TotalSeconds:F1} s.");
+
+        // Twilio delivers the same message again: whether or not the hung write landed after all, one reply.
+        await Eventually.HoldsAsync(
+            async () => (await client.SendAsync(SwitchboardFactory.SignedSms(phone, "status", sid))).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60),
+            "the redelivered message to be acknowledged");
+        await Eventually.HoldsAsync(
+            async () => await TurnAsync(client, phone, sid) is { } turn && turn["delivery"]!.GetValue<string>() == "Accepted",
+            TimeSpan.FromSeconds(60),
+            "the redelivered message to be answered");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a second reply, if any, would follow within the retry backoff
+        Assert.Single(_twilio.Messages, m => m.To == phone && m.StatusCallback.Contains(Uri.EscapeDataString(sid), StringComparison.Ordinal));
+        Assert.Equal(2, _twilio.Messages.Count(m => m.To == phone));
     }
 
     [Fact]
