@@ -16,4 +16,7 @@ internal static partial class OutboundLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Outbound {OutboundId}: an earlier attempt was interrupted after it started; Twilio may have accepted it, so this retry may duplicate it")]
     public static partial void PossibleDuplicate(ILogger logger, string outboundId);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Outbound {OutboundId} attempt {Attempt} failed unexpectedly; Twilio may have taken it, so it counts as an attempt and a retry is flagged as a possible duplicate: {Error}")]
+    public static partial void Unexpected(ILogger logger, string outboundId, int attempt, string error);
 }

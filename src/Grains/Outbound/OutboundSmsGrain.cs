@@ -9,8 +9,10 @@ namespace Switchboard.Grains.Outbound;
 /// One outbound SMS. The intent is persisted before Twilio is called, attempts run on a grain timer with
 /// exponential backoff, and a reminder, held while the message is pending, resumes the retries after a restart.
 /// Once Twilio's acceptance is recorded the message is never sent again. A duplicate is possible only when an attempt's
-/// outcome is unknown (a crash between Twilio's answer and our write of it, a timeout, a broken connection): the next
-/// attempt is then flagged <see cref="OutboundState.PossibleDuplicate"/>. Nothing is sent to a number that opted out.
+/// outcome is unknown (a crash between Twilio's answer and our write of it, a timeout, a broken connection, a proxy's
+/// answer, a failure the sender did not expect): the next attempt is then flagged
+/// <see cref="OutboundState.PossibleDuplicate"/>. Every attempt that returns counts toward Outbound:MaxAttempts, so a
+/// message always ends (accepted, rejected or given up). Nothing is sent to a number that opted out.
 /// </summary>
 public sealed class OutboundSmsGrain(
     [PersistentState("outbound", StorageNames.State)] IPersistentState<OutboundState> state,
@@ -102,13 +104,13 @@ public sealed class OutboundSmsGrain(
         State.AttemptInFlight = true;
         await state.WriteOrReloadAsync(this);
 
-        var result = await sender.SendAsync(Id, message);
+        var result = await SendOnceAsync(message);
 
         var now = time.GetUtcNow();
 
-        // A timeout or a broken connection leaves it open whether Twilio took the message: treat it like an
-        // interrupted attempt, so a retry that follows is flagged as a possible duplicate.
-        State.AttemptInFlight = result is { Outcome: SendOutcome.Retryable, HttpStatus: null };
+        // A timeout, a broken connection, a proxy's answer or an unexpected failure leaves it open whether Twilio took
+        // the message: treat it like an interrupted attempt, so a retry that follows is flagged as a possible duplicate.
+        State.AttemptInFlight = result.LeavesOutcomeOpen;
         State.Attempts.Add(new OutboundAttempt(now, result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, result.Error));
         var attempt = State.Attempts.Count;
         switch (result.Outcome)
@@ -120,10 +122,14 @@ public sealed class OutboundSmsGrain(
                 SwitchboardMetrics.OutboundAccepted.Add(1);
                 OutboundLog.Accepted(logger, PhoneMask.MaskNumbersIn(Id), result.Sid!, attempt);
                 break;
-            case SendOutcome.Retryable when attempt < options.Value.MaxAttempts:
-                State.NextAttemptAt = now + Backoff(attempt);
+            case SendOutcome.Retryable or SendOutcome.Unknown when attempt < options.Value.MaxAttempts:
+                State.NextAttemptAt = now + Backoff(attempt, result.RetryAfter);
                 SwitchboardMetrics.OutboundRetries.Add(1);
-                OutboundLog.Retrying(logger, PhoneMask.MaskNumbersIn(Id), attempt, result.HttpStatus, result.ErrorCode, State.NextAttemptAt.Value, PhoneMask.MaskNumbersIn(result.Error));
+                if (result.Outcome == SendOutcome.Retryable)
+                {
+                    OutboundLog.Retrying(logger, PhoneMask.MaskNumbersIn(Id), attempt, result.HttpStatus, result.ErrorCode, State.NextAttemptAt.Value, PhoneMask.MaskNumbersIn(result.Error));
+                }
+
                 break;
             default:
                 State.Status = result.Outcome == SendOutcome.Permanent ? DeliveryStatus.Rejected : DeliveryStatus.GaveUp;
@@ -148,12 +154,39 @@ public sealed class OutboundSmsGrain(
     private async Task<bool> IsPendingAsync(string outboundId) =>
         await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).GetView() is { Status: DeliveryStatus.Pending };
 
-    private TimeSpan Backoff(int attempt)
+    /// <summary>
+    /// Calls the sender; an exception it did not classify becomes an Unknown attempt. Escaping here would leave the
+    /// grain with the attempt in flight and unrecorded: no attempt limit, a new send on every reminder tick, and the
+    /// sender's next reply (waiting on <see cref="OutboundSms.After"/>) blocked for good.
+    /// </summary>
+    private async Task<SendResult> SendOnceAsync(OutboundSms message)
+    {
+        try
+        {
+            return await sender.SendAsync(Id, message);
+        }
+        catch (Exception ex)
+        {
+            var error = PhoneMask.Describe(ex);
+            OutboundLog.Unexpected(logger, PhoneMask.MaskNumbersIn(Id), State.Attempts.Count + 1, error);
+            return SendResult.Unknown(error);
+        }
+    }
+
+    /// <summary>Exponential backoff with jitter, but never sooner than a Retry-After asked for; both capped by MaxBackoff.</summary>
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
     {
         var o = options.Value;
         var exponential = o.InitialBackoff * Math.Pow(2, attempt - 1);
         var capped = exponential < o.MaxBackoff ? exponential : o.MaxBackoff;
-        return capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        var backoff = capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        if (retryAfter is not { } asked)
+        {
+            return backoff;
+        }
+
+        var floor = asked < o.MaxBackoff ? asked : o.MaxBackoff;
+        return backoff > floor ? backoff : floor;
     }
 
     private TimeSpan Delay(DateTimeOffset? at)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
@@ -9,15 +10,23 @@ using Twilio.Types;
 
 namespace Switchboard.Grains.Outbound;
 
-/// <summary>Sends through the Twilio SDK (Messages.json); the HTTP client is pointed at Twilio:ApiBaseUrl.</summary>
-public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<TwilioOptions> twilio) : ISmsSender
+/// <summary>
+/// Sends through the Twilio SDK (Messages.json); the HTTP client is pointed at Twilio:ApiBaseUrl. Errors are classified
+/// by the HTTP answer actually received (the SDK's LastResponse): the SDK reports a 4xx/5xx whose body is not a Twilio
+/// JSON error (a proxy's empty or HTML 502) with status 0, which says nothing about whether to retry.
+/// </summary>
+public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<TwilioOptions> twilio, TimeProvider time) : ISmsSender
 {
     public const string HttpClientName = "twilio";
+
+    private const int MaxErrorLength = 200;
 
     public async Task<SendResult> SendAsync(string outboundId, OutboundSms message)
     {
         var options = twilio.Value;
-        var client = new TwilioRestClient(options.AccountSid, options.AuthToken, httpClient: new SystemNetHttpClient(httpClients.CreateClient(HttpClientName)));
+        // One SDK client per send: its LastResponse is this call's answer, not another thread's.
+        var http = new SystemNetHttpClient(httpClients.CreateClient(HttpClientName));
+        var client = new TwilioRestClient(options.AccountSid, options.AuthToken, httpClient: http);
         var create = new CreateMessageOptions(new PhoneNumber(message.To)) { Body = message.Body };
         if (options.MessagingServiceSid is { Length: > 0 } service)
         {
@@ -35,19 +44,45 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
             create.StatusCallback = new Uri($"{callback}{separator}id={Uri.EscapeDataString(outboundId)}");
         }
 
+        MessageResource created;
         try
         {
-            var created = await MessageResource.CreateAsync(create, client);
-            return SendResult.Accepted(created.Sid);
+            created = await MessageResource.CreateAsync(create, client);
         }
         catch (ApiException ex)
         {
-            var retryable = ex.Status is (int)HttpStatusCode.TooManyRequests or >= 500;
-            return new SendResult(retryable ? SendOutcome.Retryable : SendOutcome.Permanent, HttpStatus: ex.Status, ErrorCode: ex.Code == 0 ? null : ex.Code.ToString(), Error: ex.Message);
+            return Classify(ex, http.LastResponse);
         }
         catch (Exception ex) when (ex is ApiConnectionException or HttpRequestException or TaskCanceledException)
         {
             return new SendResult(SendOutcome.Retryable, Error: $"{ex.GetType().Name}: {ex.Message}");
         }
+
+        return created.Sid is { Length: > 0 } sid
+            ? SendResult.Accepted(sid, (int?)http.LastResponse?.StatusCode ?? 201)
+            : throw new UnexpectedTwilioAnswerException($"Twilio answered HTTP {(int?)http.LastResponse?.StatusCode} without a message sid");
     }
+
+    private SendResult Classify(ApiException ex, Response? response)
+    {
+        var status = response is null ? ex.Status : (int)response.StatusCode;
+        if (status is >= 200 and < 400)
+        {
+            // The SDK took it for success and could not read the message (a body that is not JSON).
+            throw new UnexpectedTwilioAnswerException($"Twilio answered HTTP {status} with a body that is not a message", ex);
+        }
+
+        // The SDK fills Status only when it parsed a Twilio JSON error; otherwise the answer came from something else.
+        var twilioError = ex.Status != 0;
+        var errorCode = ex.Code == 0 ? null : ex.Code.ToString(CultureInfo.InvariantCulture);
+        var permanent = twilioError && errorCode is not null && status is >= 400 and < 500 and not (int)HttpStatusCode.TooManyRequests;
+        return new SendResult(permanent ? SendOutcome.Permanent : SendOutcome.Retryable, HttpStatus: status == 0 ? null : status, ErrorCode: errorCode, Error: Shorten(ex.Message))
+        {
+            RetryAfter = permanent ? null : RetryAfterHeader.From(response?.Headers, time.GetUtcNow()),
+            NotFromTwilio = !twilioError && status != 0,
+        };
+    }
+
+    /// <summary>The SDK puts a non-JSON body into its message: a proxy's HTML page would fill the stored attempt and the log.</summary>
+    private static string Shorten(string error) => error.Length <= MaxErrorLength ? error : string.Concat(error.AsSpan(0, MaxErrorLength), "…");
 }

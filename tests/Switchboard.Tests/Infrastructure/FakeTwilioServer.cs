@@ -10,12 +10,14 @@ namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
 /// A Twilio-compatible REST server on loopback: captures POST /2010-04-01/Accounts/{sid}/Messages.json the way the
-/// Twilio SDK sends it, and answers 201 (or what a test scripted: 429, 5xx, a permanent 400 with a Twilio code).
+/// Twilio SDK sends it, and answers 201 (or what a test scripted: 429, 5xx, a permanent 400 with a Twilio code, or a raw
+/// <see cref="FakeAnswer"/> for one recipient: a proxy's empty or HTML 502, a 2xx without a sid, a Retry-After).
 /// </summary>
 public sealed class FakeTwilioServer : IAsyncLifetime
 {
     private readonly ConcurrentQueue<CapturedMessage> _messages = new();
     private readonly ConcurrentQueue<(int Status, int Code)> _scripted = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeAnswer>> _scriptedFor = new();
     private WebApplication? _app;
     private int _sequence;
 
@@ -32,7 +34,18 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         }
     }
 
-    public IReadOnlyList<CapturedMessage> AcceptedTo(string phone) => [.. _messages.Where(m => m.To == phone && m.Status == 201)];
+    /// <summary>The next requests to this number get these raw answers, in order, before any <see cref="Script"/>ed one.</summary>
+    public void ScriptFor(string to, params FakeAnswer[] answers)
+    {
+        var queue = _scriptedFor.GetOrAdd(to, _ => new ConcurrentQueue<FakeAnswer>());
+        foreach (var answer in answers)
+        {
+            queue.Enqueue(answer);
+        }
+    }
+
+    /// <summary>Messages this server accepted with a sid (a raw 2xx without one is not an acceptance).</summary>
+    public IReadOnlyList<CapturedMessage> AcceptedTo(string phone) => [.. _messages.Where(m => m.To == phone && m.Sid is not null)];
 
     public async Task<IReadOnlyList<CapturedMessage>> WaitForAsync(string phone, int count, TimeSpan timeout)
     {
@@ -54,6 +67,19 @@ public sealed class FakeTwilioServer : IAsyncLifetime
     private async Task<IResult> CreateMessage(string accountSid, HttpRequest request)
     {
         var form = await request.ReadFormAsync();
+        if (_scriptedFor.TryGetValue(form["To"].ToString(), out var raw) && raw.TryDequeue(out var answer))
+        {
+            _messages.Enqueue(new CapturedMessage(
+                accountSid, form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
+                request.Headers.Authorization.ToString(), answer.Status, null));
+            if (answer.RetryAfter is { } retryAfter)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = retryAfter;
+            }
+
+            return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
+        }
+
         var (status, code) = _scripted.TryDequeue(out var scripted) ? scripted : (201, 0);
         var sid = $"SM{Interlocked.Increment(ref _sequence):D32}";
         _messages.Enqueue(new CapturedMessage(
@@ -84,3 +110,21 @@ public sealed class FakeTwilioServer : IAsyncLifetime
 
 /// <summary>One Messages.json request as received.</summary>
 public sealed record CapturedMessage(string AccountSid, string To, string From, string Body, string StatusCallback, string Authorization, int Status, string? Sid);
+
+/// <summary>A raw answer of the fake: status, body and content type as given, optionally a Retry-After header.</summary>
+public sealed record FakeAnswer(int Status, string Body, string ContentType = "application/json", string? RetryAfter = null)
+{
+    /// <summary>What a proxy or load balancer sends when Twilio is out of reach: no body at all.</summary>
+    public static FakeAnswer Empty(int status) => new(status, "", "text/plain");
+
+    public static FakeAnswer Html(int status) => new(status, $"<html><head><title>{status}</title></head><body><h1>{status} Service Temporarily Unavailable</h1></body></html>", "text/html");
+
+    /// <summary>A Twilio JSON error (what the SDK parses into ApiException with Code and Status).</summary>
+    public static FakeAnswer TwilioError(int status, int code, string? retryAfter = null) => new(
+        status, JsonSerializer.Serialize(new { code, message = $"Error {code}", more_info = $"https://www.twilio.com/docs/errors/{code}", status }), RetryAfter: retryAfter);
+
+    /// <summary>A 201 the SDK parses without complaint, but with no message sid.</summary>
+    public static FakeAnswer CreatedWithoutSid => new(201, """{"status":"queued","body":"?"}""");
+
+    public static FakeAnswer CreatedNotJson => new(201, "{ this is not json");
+}
