@@ -12,11 +12,12 @@ namespace Switchboard.Contracts;
 /// <list type="bullet">
 /// <item>"+" or its URL encoding "%2B" followed by 7–15 digits (E.164, also inside "whatsapp:+…", grain ids
 /// "conversation/+614…" and request paths "/admin/conversations/%2B614…");</item>
-/// <item>a bare run of 8–15 digits with no digit or ASCII letter right before or after it ("guest-61412345678",
-/// "From=61412345678"). Digits glued to letters are left alone, so Twilio SIDs ("SM0123…abcdef") stay readable;
-/// ports, counts, years and durations have fewer than 8 digits; the generation in an Orleans silo address
-/// ("S127.0.0.1:11111:108123456") is left alone. Other long numbers (yyyyMMdd dates, Unix milliseconds, large
-/// byte counts) are masked too: the price of never missing a number written without its "+".</item>
+/// <item>a bare run of 8–15 digits with no digit or ASCII letter right before or after it ("From=61412345678",
+/// guest ids made before they were hashed: "guest-61412345678"). Left alone: digits glued to letters (Twilio SIDs
+/// "SM0123…abcdef"), anything under 8 digits (ports, counts, years, durations), the generation in an Orleans silo
+/// address ("S127.0.0.1:11111:108123456"), the all-digit first or last group of a GUID. Other long numbers (yyyyMMdd
+/// dates, Unix milliseconds, large byte counts) are masked too: the price of never missing a number written without
+/// its "+".</item>
 /// </list>
 /// Numbers written with separators ("+61 412 345 678") are not recognised; nothing in Switchboard, Twilio or Orleans
 /// writes them that way.
@@ -68,7 +69,8 @@ public static partial class PhoneMask
 
     [GeneratedRegex(
         @"(?:\+|%2[Bb])[0-9]{7,15}" +
-        @"|(?<![0-9A-Za-z])(?<![0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}:[0-9]{1,5}:)[0-9]{8,15}(?![0-9A-Za-z])",
+        @"|(?<![0-9A-Za-z])(?<![0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}:[0-9]{1,5}:)(?<!-[0-9A-Fa-f]{4}-)" +
+        @"[0-9]{8,15}(?![0-9A-Za-z])(?!-[0-9A-Fa-f]{4}-)",
         RegexOptions.CultureInvariant)]
     private static partial Regex NumbersInTextPattern();
 }

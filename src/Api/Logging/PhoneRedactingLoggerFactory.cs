@@ -122,6 +122,8 @@ internal sealed class RedactedLogState : IReadOnlyList<KeyValuePair<string, obje
                 return null;
             case string text:
                 return PhoneMask.MaskNumbersIn(text);
+            case byte[]:
+                return value;
             case IEnumerable items:
                 // Exporters write arrays item by item (an array's own text is only its type name).
                 var texts = items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)).ToArray();
