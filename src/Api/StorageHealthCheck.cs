@@ -15,7 +15,8 @@ internal sealed class StorageHealthCheck(IGrainFactory grains) : IHealthCheck
         }
         catch (Exception ex)
         {
-            return HealthCheckResult.Unhealthy("grains or grain storage do not answer", ex);
+            // Described, not passed on: the health-check log would print the raw exception, grain ids and all.
+            return HealthCheckResult.Unhealthy($"grains or grain storage do not answer: {PhoneMask.Describe(ex)}");
         }
     }
 }

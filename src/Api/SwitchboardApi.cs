@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Switchboard.Api.Logging;
 using Switchboard.Contracts;
 
 namespace Switchboard.Api;
@@ -16,6 +17,8 @@ public static class SwitchboardApi
 {
     public static IServiceCollection AddSwitchboardApi(this IServiceCollection services, IConfiguration configuration)
     {
+        // Every host of the HTTP surface (the co-hosted silo, a stand-alone front end) masks phone numbers in all logs.
+        services.AddPhoneNumberRedaction();
         services.AddTwilioOptions(configuration);
         services.AddValidatedOptions<WebhookOptions>(configuration, WebhookOptions.Section);
         services.AddValidatedOptions<AdminOptions>(configuration, AdminOptions.Section);

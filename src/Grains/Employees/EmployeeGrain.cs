@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -75,8 +77,7 @@ public sealed class EmployeeGrain(
     {
         if (!State.IsRegistered)
         {
-            // Derived from the number, so a guest who is enrolled again (after a removal) finds their hours again.
-            State.EmployeeId = "guest-" + new string([.. Phone.Where(char.IsAsciiDigit)]);
+            State.EmployeeId = GuestId(Phone);
             State.Name = Branding.GuestName;
             State.IsGuest = true;
             await state.WriteOrReloadAsync(this);
@@ -143,6 +144,18 @@ public sealed class EmployeeGrain(
             var period = timesheet.Value.ReminderCheckPeriod;
             await this.RegisterOrUpdateReminder(ReminderName, period, period);
         }
+    }
+
+    /// <summary>
+    /// "guest-" and the first 16 hex digits of the SHA-256 of the number's digits: derived from the number, so a guest
+    /// enrolled again (after a removal) finds their hours again, but it does not carry the number into logs, timesheet
+    /// keys and exports. A pseudonym, not a secret: anyone can hash every possible number.
+    /// </summary>
+    public static string GuestId(string phone)
+    {
+        var digits = new string([.. phone.Where(char.IsAsciiDigit)]);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(digits));
+        return "guest-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
 
     private Task DropReminderAsync() => this.UnregisterIfPresentAsync(ReminderName);

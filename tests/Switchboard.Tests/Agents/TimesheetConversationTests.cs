@@ -103,6 +103,10 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
         var guest = await fixture.Grains.GetGrain<IEmployeeGrain>(phone).Get();
         Assert.True(guest!.IsGuest);
         Assert.Equal("Guest", guest.Name);
+        // Not the number (it is logged and keys the timesheet), but always the same for it.
+        Assert.Matches("^guest-[0-9a-f]{16}$", guest.EmployeeId);
+        Assert.Equal(EmployeeGrain.GuestId(phone), guest.EmployeeId);
+        Assert.NotEqual(EmployeeGrain.GuestId(TestSms.NewPhone()), guest.EmployeeId);
     }
 
     [Fact]
