@@ -33,6 +33,13 @@ public sealed record OutboundSms(string To, string Body, string Purpose)
 
     /// <summary>Status callback for this message when Twilio:StatusCallbackUrl/WebhookBaseUrl are not configured.</summary>
     [Id(1)] public string? StatusCallbackUrl { get; init; }
+
+    /// <summary>
+    /// The sender holds a durable wake-up of its own that looks at this message until it has reached Twilio (the
+    /// conversation's reminder watches its last reply; an earlier one is woken by the reply waiting for it), so the
+    /// message registers its own reminder only if it has to wait for a retry. Otherwise it registers one at once.
+    /// </summary>
+    [Id(2)] public bool WatchedBySender { get; init; }
 }
 
 [GenerateSerializer, Alias("Switchboard.DeliveryStatus")]

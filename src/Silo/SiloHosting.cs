@@ -30,6 +30,7 @@ public static class SiloHosting
 
         // One client (one connection pool) for grain state and reminders.
         var tables = new TableServiceClient(storage, StorageClientOptions());
+        builder.Services.AddSingleton<IConversationHistory>(new TableConversationHistory(tables, silo.ServiceId));
         builder.UseOrleans(orleans =>
         {
             orleans.Configure<ClusterOptions>(o =>

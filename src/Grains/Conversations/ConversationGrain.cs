@@ -8,15 +8,26 @@ namespace Switchboard.Grains.Conversations;
 
 /// <summary>
 /// One sender's conversation: a durable inbox answered one turn at a time. The grain is a small state machine: it
-/// hands each step to an <see cref="IAgentWorkerGrain"/> and persists the step's result when called back, so it is
-/// never busy for longer than a storage write, and a turn interrupted by a crash resumes at its last finished step.
-/// Not reentrant: every state change is one grain turn, so writes never interleave.
+/// hands each step to an <see cref="IAgentWorkerGrain"/> and takes the step's result when called back, so it is never
+/// busy for longer than a storage write. Not reentrant: every state change is one grain turn, so writes never interleave.
 /// </summary>
+/// <remarks>
+/// What is written when (a rules turn costs one state write, on receipt, and one history write):
+/// <list type="bullet">
+/// <item>a message is persisted (with the dedupe record) before it is acknowledged;</item>
+/// <item>a step's result is persisted only when the step was slow (Conversation:CheckpointAfter) or remote, so a crash
+/// repeats at most fast steps (all steps are idempotent; timesheet changes are keyed by MessageSid);</item>
+/// <item>a finished turn is written to <see cref="IConversationHistory"/> once; the state that says it is finished is
+/// written with the next message, or when the conversation goes idle. A crash before that runs the finished turn
+/// again: its reply goes to the same outbound grain, which never sends twice.</item>
+/// </list>
+/// </remarks>
 public sealed class ConversationGrain(
     [PersistentState("conversation", StorageNames.State)] IPersistentState<ConversationState> state,
     AgentPipeline pipeline,
     IOptions<ConversationOptions> options,
     IOptions<AgentOptions> agentOptions,
+    IConversationHistory history,
     TimeProvider time,
     ILogger<ConversationGrain> logger)
     : Grain, IConversationGrain, IConversationTurnGrain, IRemindable
@@ -26,11 +37,19 @@ public sealed class ConversationGrain(
     public const string InterimReply = "Working on it - I'll text you the answer shortly.";
     private const string WakeUpReminder = "conversation-wakeup";
 
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private bool _reminderHeld;
     private IGrainReminder? _reminder;
     private IGrainTimer? _stepTimer;
     private IGrainTimer? _interimTimer;
+
+    /// <summary>The state holds turn progress that storage does not have yet (fast steps, a finished turn).</summary>
+    private bool _unsaved;
+
+    /// <summary>Last time a message arrived (or the activation started): the wake-up reminder is released after an idle while.</summary>
+    private DateTimeOffset _lastActivity;
+
+    /// <summary>The last message handed over for the sender has reached Twilio or failed: nothing left to watch.</summary>
+    private bool _lastReplySettled;
 
     private ConversationState State => state.State;
     private string Phone => this.GetPrimaryKeyString();
@@ -38,7 +57,10 @@ public sealed class ConversationGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _seen.UnionWith(State.RecentMessageSids);
+        _lastActivity = time.GetUtcNow();
+        await UpgradeStoredStateAsync();
+
+        // Pending work is only ever persisted with the reminder registered first (see Receive).
         _reminderHeld = HasPendingWork;
         if (State.Turn is not null)
         {
@@ -68,16 +90,26 @@ public sealed class ConversationGrain(
 
     public Task<AcceptOutcome> Accept(InboundSms sms) => Receive(sms);
 
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        {
+            await SaveUnsavedAsync(); // best effort: a finished turn not saved only runs again
+        }
+    }
+
     private async Task<AcceptOutcome> Receive(InboundSms sms)
     {
-        if (_seen.Contains(sms.MessageSid))
+        if (State.Recent.Contains(sms.MessageSid))
         {
             SwitchboardMetrics.DuplicateMessages.Add(1);
             ConversationLog.Duplicate(logger, PhoneMask.Mask(Phone), sms.MessageSid);
             return AcceptOutcome.Duplicate;
         }
 
-        var (outcome, notifyOverflow) = Classify(sms);
+        _lastActivity = time.GetUtcNow();
+        var (outcome, notifyOverflow, record) = Classify(sms);
+        var recordNumber = record is null ? 0 : State.RecordedTurns++;
         var startTurn = State.Turn is null && State.Inbox.Count > 0;
         if (startTurn)
         {
@@ -96,8 +128,13 @@ public sealed class ConversationGrain(
             throw;
         }
 
-        Remember(sms.MessageSid);
-        await state.WriteOrReloadAsync(this);
+        State.Recent.Add(sms.MessageSid, options.Value.DedupeHorizon);
+        await WriteStateAsync();
+        if (record is not null)
+        {
+            await TryWriteHistoryAsync(recordNumber, record);
+        }
+
         if (notifyOverflow)
         {
             await NotifyOverflowAsync(sms);
@@ -111,27 +148,25 @@ public sealed class ConversationGrain(
         return outcome;
     }
 
-    private (AcceptOutcome Outcome, bool NotifyOverflow) Classify(InboundSms sms)
+    /// <summary>Decides what becomes of a new message; a message that starts no turn is recorded in the history at once.</summary>
+    private (AcceptOutcome Outcome, bool NotifyOverflow, TurnRecord? Record) Classify(InboundSms sms)
     {
         if (OptOutKeywords.IsOptOut(sms.Body))
         {
             State.OptedOut = true;
-            Record(sms, TurnOutcome.OptedOut);
-            return (AcceptOutcome.OptedOut, false);
+            return (AcceptOutcome.OptedOut, false, Untaken(sms, TurnOutcome.OptedOut));
         }
 
         if (State.OptedOut && OptOutKeywords.IsOptIn(sms.Body))
         {
             // Only an opted-out sender is opted back in: otherwise "yes" answers a question like any message.
             State.OptedOut = false;
-            Record(sms, TurnOutcome.OptedIn);
-            return (AcceptOutcome.OptedIn, false);
+            return (AcceptOutcome.OptedIn, false, Untaken(sms, TurnOutcome.OptedIn));
         }
 
         if (State.OptedOut)
         {
-            Record(sms, TurnOutcome.IgnoredWhileOptedOut);
-            return (AcceptOutcome.IgnoredWhileOptedOut, false);
+            return (AcceptOutcome.IgnoredWhileOptedOut, false, Untaken(sms, TurnOutcome.IgnoredWhileOptedOut));
         }
 
         if (State.Inbox.Count >= options.Value.MaxPendingMessages)
@@ -139,14 +174,13 @@ public sealed class ConversationGrain(
             State.DroppedMessages++;
             SwitchboardMetrics.DroppedMessages.Add(1);
             ConversationLog.InboxFull(logger, PhoneMask.Mask(Phone), sms.MessageSid, State.Inbox.Count);
-            Record(sms, TurnOutcome.Dropped);
             var notify = !State.OverflowNotified;
             State.OverflowNotified = true;
-            return (AcceptOutcome.Dropped, notify);
+            return (AcceptOutcome.Dropped, notify, Untaken(sms, TurnOutcome.Dropped));
         }
 
         State.Inbox.Add(sms);
-        return (AcceptOutcome.Queued, false);
+        return (AcceptOutcome.Queued, false, null);
     }
 
     public async Task CompleteStep(StepCompletion completion)
@@ -169,7 +203,15 @@ public sealed class ConversationGrain(
         turn.Context = completion.Result;
         turn.StepIndex++;
         turn.StepAttempt = 0;
-        await state.WriteOrReloadAsync(this);
+        if (agentOptions.Value.StepsAreSlow || completion.ElapsedMs >= options.Value.CheckpointAfter.TotalMilliseconds)
+        {
+            await WriteStateAsync(); // worth keeping: a crash now resumes after this step
+        }
+        else
+        {
+            _unsaved = true; // cheaper to run again after a crash than to write now
+        }
+
         await AdvanceAsync();
     }
 
@@ -197,7 +239,7 @@ public sealed class ConversationGrain(
         }
 
         turn.StepAttempt++;
-        await state.WriteOrReloadAsync(this);
+        await WriteStateAsync();
         SendCurrentStep();
     }
 
@@ -286,10 +328,12 @@ public sealed class ConversationGrain(
             outboundId = await SendAsync(sms.MessageSid, reply, "reply", sms);
         }
 
+        var completedAt = time.GetUtcNow();
+        var record = new TurnRecord(sms.MessageSid, Shorten(sms.Body), reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings) { Error = error };
+        await history.WriteAsync(Phone, State.RecordedTurns, record, options.Value.HistoryLength);
         _interimTimer?.Dispose();
         _interimTimer = null;
-        var completedAt = time.GetUtcNow();
-        Record(new TurnRecord(sms.MessageSid, sms.Body, reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings) { Error = error });
+        State.RecordedTurns++;
         State.Inbox.RemoveAt(0);
         State.Turn = null;
         (outcome == TurnOutcome.Answered ? SwitchboardMetrics.TurnsAnswered : SwitchboardMetrics.TurnsFailed).Add(1);
@@ -305,14 +349,13 @@ public sealed class ConversationGrain(
             State.OverflowNotified = false;
         }
 
-        await state.WriteOrReloadAsync(this);
+        // Not written now: the history has the turn, and the next message (or going idle) writes the state. A crash
+        // in between runs this turn again, which changes nothing twice.
+        _unsaved = true;
         if (next)
         {
             DispatchCurrentStep();
         }
-
-        // The wake-up reminder stays until its next tick finds the conversation idle: a sender who texts again
-        // soon costs no reminder writes on the acknowledgement path.
     }
 
     /// <summary>
@@ -332,8 +375,10 @@ public sealed class ConversationGrain(
         {
             After = State.LastReplyId,
             StatusCallbackUrl = answering?.StatusCallbackUrl,
+            WatchedBySender = true, // our wake-up reminder is held until this message has settled
         });
         State.LastReplyId = outboundId;
+        _lastReplySettled = false;
         return outboundId;
     }
 
@@ -383,7 +428,7 @@ public sealed class ConversationGrain(
 
         await SendAsync(messageSid, InterimReply, "interim", State.Inbox[0]);
         turn.InterimSent = true;
-        await state.WriteOrReloadAsync(this);
+        await WriteStateAsync();
     }
 
     private void ArmStepTimer(TimeSpan dueTime, ActiveTurn turn, Func<Task> action)
@@ -407,17 +452,36 @@ public sealed class ConversationGrain(
         _stepTimer = null;
     }
 
+    /// <summary>
+    /// The durable wake-up: after a crash it reactivates the conversation, which resumes its turn (OnActivateAsync).
+    /// Otherwise it watches the last message handed over until it has reached Twilio (its grain, woken by the call,
+    /// resumes its own retries), and is released once the conversation has been idle for Conversation:ReminderIdleRelease.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // Activation already resumed any pending turn (OnActivateAsync); the tick only has to clean up.
-        if (!HasPendingWork)
+        _reminderHeld = true; // the tick proves it
+        if (HasPendingWork || !await LastReplySettledAsync() || time.GetUtcNow() - _lastActivity < options.Value.ReminderIdleRelease)
         {
-            // Cleared first: if the unregister succeeds but its answer is lost, the next message registers again.
-            _reminderHeld = false;
-            var reminder = _reminder;
-            _reminder = null;
-            await this.UnregisterIfPresentAsync(WakeUpReminder, reminder);
+            return;
         }
+
+        await SaveUnsavedAsync();
+
+        // Cleared first: if the unregister succeeds but its answer is lost, the next message registers again.
+        _reminderHeld = false;
+        var reminder = _reminder;
+        _reminder = null;
+        await this.UnregisterIfPresentAsync(WakeUpReminder, reminder);
+    }
+
+    private async Task<bool> LastReplySettledAsync()
+    {
+        if (!_lastReplySettled && State.LastReplyId is { } id)
+        {
+            _lastReplySettled = await GrainFactory.GetGrain<IOutboundSmsGrain>(id).GetView() is not { Status: DeliveryStatus.Pending };
+        }
+
+        return _lastReplySettled || State.LastReplyId is null;
     }
 
     private async Task HoldReminderAsync()
@@ -432,43 +496,66 @@ public sealed class ConversationGrain(
         _reminderHeld = true;
     }
 
-    private void Remember(string messageSid)
+    private async Task WriteStateAsync()
     {
-        _seen.Add(messageSid);
-        State.RecentMessageSids.Add(messageSid);
-        var excess = State.RecentMessageSids.Count - options.Value.DedupeHorizon;
-        if (excess > 0)
+        await state.WriteOrReloadAsync(this);
+        _unsaved = false;
+    }
+
+    private async Task SaveUnsavedAsync()
+    {
+        if (_unsaved)
         {
-            _seen.ExceptWith(State.RecentMessageSids.Take(excess));
-            State.RecentMessageSids.RemoveRange(0, excess);
+            await WriteStateAsync();
         }
     }
 
-    private void Record(InboundSms sms, TurnOutcome outcome) =>
-        Record(new TurnRecord(sms.MessageSid, sms.Body, null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []));
+    /// <summary>A message that starts no turn (opt-out, dropped...), as the history shows it.</summary>
+    private TurnRecord Untaken(InboundSms sms, TurnOutcome outcome) =>
+        new(sms.MessageSid, Shorten(sms.Body), null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []);
 
-    /// <summary>
-    /// Keeps the last Conversation:HistoryLength turns, each with the first <see cref="InboundText.MaxLength"/>
-    /// characters of its message (what the agents read), inside the storage budget of <see cref="ConversationStorageBudget"/>.
-    /// </summary>
-    private void Record(TurnRecord turn)
+    /// <summary>The history keeps the first <see cref="InboundText.MaxLength"/> characters of a message: what the agents read.</summary>
+    private static string Shorten(string body) => body.Length > InboundText.MaxLength ? body[..InboundText.MaxLength] : body;
+
+    /// <summary>The message itself is safe in the state; only its line in the history is lost if this write fails.</summary>
+    private async Task TryWriteHistoryAsync(long number, TurnRecord record)
     {
-        if (turn.Inbound.Length > InboundText.MaxLength)
+        try
         {
-            turn = turn with { Inbound = turn.Inbound[..InboundText.MaxLength] };
+            await history.WriteAsync(Phone, number, record, options.Value.HistoryLength);
+        }
+        catch (Exception ex)
+        {
+            ConversationLog.HistoryWriteFailed(logger, PhoneMask.Mask(Phone), record.MessageSid, PhoneMask.Describe(ex));
+        }
+    }
+
+    /// <summary>State written before 2026-11-30 kept MessageSids as text and the history inside it: moved out once.</summary>
+    private async Task UpgradeStoredStateAsync()
+    {
+        if (State.RecentMessageSids.Count == 0 && State.History.Count == 0)
+        {
+            return;
         }
 
-        State.History.Add(turn);
-        var excess = State.History.Count - options.Value.HistoryLength;
-        if (excess > 0)
+        foreach (var sid in State.RecentMessageSids)
         {
-            State.History.RemoveRange(0, excess);
+            State.Recent.Add(sid, options.Value.DedupeHorizon);
         }
+
+        foreach (var turn in State.History)
+        {
+            await history.WriteAsync(Phone, State.RecordedTurns++, turn, options.Value.HistoryLength);
+        }
+
+        State.RecentMessageSids.Clear();
+        State.History.Clear();
+        await WriteStateAsync();
     }
 
     public Task<bool> IsOptedOut() => Task.FromResult(State.OptedOut);
 
-    public Task<ConversationView> GetView()
+    public async Task<ConversationView> GetView()
     {
         var turn = State.Turn;
         var current = turn is null
@@ -479,14 +566,14 @@ public sealed class ConversationGrain(
                 turn.StepIndex,
                 turn.StepAttempt,
                 turn.StartedAt);
-        var view = new ConversationView(
+        var recent = await history.ReadAsync(Phone, State.RecordedTurns, options.Value.HistoryLength);
+        return new ConversationView(
             Phone,
             State.OptedOut,
             [.. State.Inbox.Select(m => new PendingMessageView(m.MessageSid, m.Body, m.ReceivedAt))],
             current,
-            [.. State.History.Select(ToView)],
+            [.. recent.Select(ToView)],
             State.DroppedMessages);
-        return Task.FromResult(view);
     }
 
     private static TurnView ToView(TurnRecord r) => new(

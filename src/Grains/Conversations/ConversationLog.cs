@@ -28,4 +28,7 @@ internal static partial class ConversationLog
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Could not tell {Phone} that message {MessageSid} was dropped (inbox full): {Error}")]
     public static partial void OverflowNoticeFailed(ILogger logger, string phone, string messageSid, string error);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Message {MessageSid} from {Phone} is kept, but its line in the conversation history could not be written: {Error}")]
+    public static partial void HistoryWriteFailed(ILogger logger, string phone, string messageSid, string error);
 }

@@ -3,7 +3,11 @@ using Switchboard.Grains.Agents;
 
 namespace Switchboard.Grains.Conversations;
 
-/// <summary>The persisted state of one conversation. Bounded: inbox, dedupe record and history all have limits.</summary>
+/// <summary>
+/// The persisted state of one conversation: only what changes with every message (inbox, turn, flags, the dedupe
+/// record), so a write stays about a kilobyte however old the conversation. Finished turns go to
+/// <see cref="IConversationHistory"/>. Bounded: inbox and dedupe record have limits (see <see cref="ConversationStorageBudget"/>).
+/// </summary>
 [GenerateSerializer, Alias("Switchboard.ConversationState")]
 public sealed class ConversationState
 {
@@ -12,9 +16,10 @@ public sealed class ConversationState
 
     [Id(1)] public ActiveTurn? Turn { get; set; }
 
-    /// <summary>MessageSids seen lately, oldest first, to drop redeliveries.</summary>
+    /// <summary>Before 2026-11-30: MessageSids seen lately, as text. Read once into <see cref="Recent"/>, then emptied.</summary>
     [Id(2)] public List<string> RecentMessageSids { get; set; } = [];
 
+    /// <summary>Before 2026-11-30: finished turns kept in the state. Moved once to <see cref="IConversationHistory"/>, then emptied.</summary>
     [Id(3)] public List<TurnRecord> History { get; set; } = [];
 
     [Id(4)] public bool OptedOut { get; set; }
@@ -24,8 +29,17 @@ public sealed class ConversationState
     /// <summary>The sender was told the inbox is full; reset once it drains, so they are told once per episode.</summary>
     [Id(6)] public bool OverflowNotified { get; set; }
 
-    /// <summary>Outbound id of the last reply handed over, which the next reply waits for.</summary>
+    /// <summary>
+    /// Outbound id of the last message handed over for the sender (reply, interim, overflow notice): the next waits for
+    /// it, and the conversation's wake-up reminder watches it until it has reached Twilio or failed.
+    /// </summary>
     [Id(7)] public string? LastReplyId { get; set; }
+
+    /// <summary>MessageSids taken in lately, to drop redeliveries.</summary>
+    [Id(8)] public RecentMessages Recent { get; set; } = new();
+
+    /// <summary>Turns recorded so far (answered, failed, opted out, dropped...): the number of the next history record.</summary>
+    [Id(9)] public long RecordedTurns { get; set; }
 }
 
 /// <summary>The turn in progress: its context as of the last finished step.</summary>

@@ -6,8 +6,10 @@ using Switchboard.Grains.Telemetry;
 namespace Switchboard.Grains.Outbound;
 
 /// <summary>
-/// One outbound SMS. The intent is persisted before Twilio is called, attempts run on a grain timer with
-/// exponential backoff, and a reminder, held while the message is pending, resumes the retries after a restart.
+/// One outbound SMS. The intent is persisted before Twilio is called (one write that also marks the first attempt),
+/// the result after it; attempts run on a grain timer with exponential backoff. A message that must wait for a retry
+/// holds a reminder that resumes it after a restart; a message sent at once costs no reminder (the conversation's
+/// reminder watches it meanwhile, see <see cref="OutboundSms.WatchedBySender"/>).
 /// Once Twilio's acceptance is recorded the message is never sent again. A duplicate is possible only when an attempt's
 /// outcome is unknown (a crash between Twilio's answer and our write of it, a timeout, a broken connection, a proxy's
 /// answer, a failure the sender did not expect): the next attempt is then flagged
@@ -26,9 +28,25 @@ public sealed class OutboundSmsGrain(
 
     private IGrainTimer? _attemptTimer;
     private IGrainReminder? _reminder;
+    private bool _reminderHeld;
+
+    /// <summary>Send's write already marked the first attempt in flight: the attempt needs no write of its own.</summary>
+    private bool _attemptMarked;
 
     private OutboundState State => state.State;
     private string Id => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Whoever wakes a pending message after a restart (its reminder, the conversation watching it, the next reply
+        // asking whether it may go) resumes its attempts.
+        if (State is { Message: not null, Status: DeliveryStatus.Pending })
+        {
+            ScheduleAttempt(Delay(State.NextAttemptAt));
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task Send(OutboundSms message)
     {
@@ -37,18 +55,27 @@ public sealed class OutboundSmsGrain(
             return; // Already asked: the same id always means the same message.
         }
 
-        var period = options.Value.ReminderPeriod;
-        _reminder = await this.RegisterOrUpdateReminder(RetryReminder, period, period);
+        if (!message.WatchedBySender)
+        {
+            await HoldReminderAsync();
+        }
+
         State.Message = message;
         State.Status = DeliveryStatus.Pending;
         State.CreatedAt = time.GetUtcNow();
         State.NextAttemptAt = State.CreatedAt;
+
+        // Intent and first attempt in one write: the attempt starts right after it, so a crash from here on leaves
+        // a message whose first attempt may have reached Twilio.
+        State.AttemptInFlight = true;
         await state.WriteOrReloadAsync(this);
+        _attemptMarked = true;
         ScheduleAttempt(TimeSpan.Zero);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        _reminderHeld = true; // the tick proves it
         if (State.Message is null || State.Status != DeliveryStatus.Pending)
         {
             await ReleaseReminderAsync(); // done, or a Send whose write failed left the reminder behind
@@ -94,15 +121,22 @@ public sealed class OutboundSmsGrain(
             return;
         }
 
-        if (State.AttemptInFlight)
+        if (_attemptMarked)
         {
-            State.PossibleDuplicate = true;
-            OutboundLog.PossibleDuplicate(logger, PhoneMask.MaskNumbersIn(Id));
+            _attemptMarked = false; // Send's write marked this attempt
         }
+        else
+        {
+            if (State.AttemptInFlight)
+            {
+                State.PossibleDuplicate = true;
+                OutboundLog.PossibleDuplicate(logger, PhoneMask.MaskNumbersIn(Id));
+            }
 
-        // Recorded before the call: if we crash during it, the next activation knows a duplicate is possible.
-        State.AttemptInFlight = true;
-        await state.WriteOrReloadAsync(this);
+            // Recorded before the call: if we crash during it, the next activation knows a duplicate is possible.
+            State.AttemptInFlight = true;
+            await state.WriteOrReloadAsync(this);
+        }
 
         var result = await SendOnceAsync(message);
 
@@ -144,6 +178,7 @@ public sealed class OutboundSmsGrain(
         if (State.Status == DeliveryStatus.Pending)
         {
             ScheduleAttempt(Delay(State.NextAttemptAt));
+            await HoldReminderAsync(); // a retry survives a restart on its own, whoever watches the message
         }
         else
         {
@@ -195,10 +230,26 @@ public sealed class OutboundSmsGrain(
         return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
     }
 
+    private async Task HoldReminderAsync()
+    {
+        if (!_reminderHeld)
+        {
+            var period = options.Value.ReminderPeriod;
+            _reminder = await this.RegisterOrUpdateReminder(RetryReminder, period, period);
+            _reminderHeld = true;
+        }
+    }
+
+    /// <summary>Only a reminder this activation registered or saw tick: a message sent at once never had one.</summary>
     private async Task ReleaseReminderAsync()
     {
-        await this.UnregisterIfPresentAsync(RetryReminder, _reminder);
-        _reminder = null;
+        if (_reminderHeld)
+        {
+            _reminderHeld = false;
+            var reminder = _reminder;
+            _reminder = null;
+            await this.UnregisterIfPresentAsync(RetryReminder, reminder);
+        }
     }
 
     public async Task RecordStatus(string twilioStatus, string? errorCode, string? twilioSid)
@@ -216,8 +267,11 @@ public sealed class OutboundSmsGrain(
             _ => DeliveryStatus.Accepted, // queued, accepted, sending
         };
 
-        // Callbacks can arrive out of order: never move back (delivered, then a late "sent").
-        if (Rank(reported) >= Rank(State.Status))
+        // Callbacks can arrive out of order: never move back (delivered, then a late "sent"). One that tells nothing
+        // new (Twilio repeats itself) writes nothing.
+        var changes = reported != State.Status || twilioStatus != State.TwilioStatus || (errorCode is not null && errorCode != State.ErrorCode)
+            || (State.TwilioSid is null && twilioSid is not null);
+        if (changes && Rank(reported) >= Rank(State.Status))
         {
             State.Status = reported;
             State.TwilioStatus = twilioStatus;

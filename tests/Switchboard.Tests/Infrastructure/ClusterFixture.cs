@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using Switchboard.Contracts;
 using Switchboard.Grains;
+using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Outbound;
 
 namespace Switchboard.Tests.Infrastructure;
@@ -47,6 +48,7 @@ public class ClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(Settings());
             host.Services.AddSwitchboardGrains(host.Configuration, isDevelopment: true);
             host.Services.AddSingleton<ISmsSender>(Outbox);
+            host.Services.AddSingleton<IConversationHistory, MemoryConversationHistory>();
             ConfigureServices(host.Services);
         });
         builder.ConfigureSilo((_, silo) =>

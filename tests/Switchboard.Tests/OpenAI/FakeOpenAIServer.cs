@@ -52,6 +52,9 @@ public sealed partial class FakeOpenAIServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>How long the model thinks before it answers, like a real one (seconds per call).</summary>
+    public TimeSpan Latency { get; set; }
+
     private int _failuresLeft;
 
     /// <summary>Answers the next <paramref name="count"/> requests with 503, like a model that is briefly overloaded.</summary>
@@ -78,6 +81,10 @@ public sealed partial class FakeOpenAIServer : IAsyncDisposable
         var body = (await JsonNode.ParseAsync(request.Body))!.AsObject();
         var recorded = new RecordedRequest(request.Headers.Authorization.ToString(), body);
         Requests.Enqueue(recorded);
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency);
+        }
 
         var failing = FailWithStatus ?? (Interlocked.Decrement(ref _failuresLeft) >= 0 ? StatusCodes.Status503ServiceUnavailable : null);
         if (failing is { } status)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.OpenAI;
 
 namespace Switchboard.Tests.Resilience;
 
@@ -147,6 +148,96 @@ public sealed class CrashResumeTests : IAsyncLifetime
         Assert.Equal("Failed", turn.GetProperty("outcome").GetString());
         Assert.Contains("interrupted 2 times", turn.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_OpenAI_turn_killed_mid_turn_resumes_at_its_last_persisted_step()
+    {
+        // Model calls are slow and remote: every step's result is persisted, so the plan is not asked for again.
+        await using var model = await FakeOpenAIServer.StartAsync();
+        model.Latency = TimeSpan.FromSeconds(3);
+        var phone = TestSms.NewPhone();
+        var sid = TestSms.NewSid();
+        var settings = Settings();
+        settings["Agents:StepDelayMs"] = "0";
+        foreach (var (key, value) in OpenAIAgentServices.Settings(model.Endpoint))
+        {
+            settings[key] = value!;
+        }
+
+        await using (var first = await SiloProcess.StartAsync(settings))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostSms(first.BaseUrl, phone, sid, "help")).StatusCode);
+            await Eventually.HoldsAsync(
+                async () => (await Conversation(first.BaseUrl, phone)).GetProperty("currentTurn") is { ValueKind: JsonValueKind.Object } turn
+                    && turn.GetProperty("stepIndex").GetInt32() >= 2,
+                TimeSpan.FromSeconds(30),
+                "the plan and timesheet steps to be persisted");
+            await first.KillAsync(); // the composer's model call is under way
+        }
+
+        var plansBefore = model.Requests.Count(r => r.AsksForJson);
+        model.Latency = TimeSpan.Zero;
+        await using var second = await SiloProcess.StartAsync(settings);
+
+        var reply = Assert.Single(await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(60)));
+        Assert.DoesNotContain("Sorry", reply.Body, StringComparison.Ordinal);
+        Assert.Equal(1, plansBefore);
+        Assert.Equal(1, model.Requests.Count(r => r.AsksForJson)); // resumed after the plan: not planned again
+        Assert.Contains("Resuming turn", second.Output);
+    }
+
+    [Fact]
+    public async Task Rules_turns_killed_at_any_moment_are_each_answered_exactly_once_and_in_order()
+    {
+        // Rules steps take microseconds and are not persisted one by one: a crash runs them again. Twilio then
+        // delivers every message again (it had no answer for some); each still gets exactly one reply.
+        var settings = Settings();
+        settings["Agents:StepDelayMs"] = "0";
+        var senders = Enumerable.Range(0, 4).Select(_ => TestSms.NewPhone()).ToList();
+        var messages = senders.ToDictionary(p => p, _ => Enumerable.Range(0, 6).Select(_ => TestSms.NewSid()).ToList());
+        static string Body(int i) => i % 2 == 0 ? "log 1h on Apollo today" : "check my timesheet";
+
+        await using (var first = await SiloProcess.StartAsync(settings))
+        {
+            var sending = Task.WhenAll(senders.Select(async phone =>
+            {
+                for (var i = 0; i < messages[phone].Count; i++)
+                {
+                    try
+                    {
+                        await PostSms(first.BaseUrl, phone, messages[phone][i], Body(i));
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return; // the silo is gone: Twilio would deliver this one again
+                    }
+                }
+            }));
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1200)));
+            await first.KillAsync();
+            await sending;
+        }
+
+        await using var second = await SiloProcess.StartAsync(settings);
+        foreach (var phone in senders)
+        {
+            for (var i = 0; i < messages[phone].Count; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await PostSms(second.BaseUrl, phone, messages[phone][i], Body(i))).StatusCode);
+            }
+        }
+
+        foreach (var phone in senders)
+        {
+            var replies = await _twilio.WaitForAsync(phone, messages[phone].Count, TimeSpan.FromSeconds(60));
+            await Task.Delay(TimeSpan.FromSeconds(2)); // a duplicate, if any, would follow at once
+            Assert.Equal(messages[phone], [.. _twilio.AcceptedTo(phone).Select(m => AnsweredSid(m.StatusCallback))]);
+        }
+    }
+
+    /// <summary>The MessageSid a reply answers, read from its status callback (?id=phone:sid:reply).</summary>
+    private static string AnsweredSid(string statusCallback) =>
+        Uri.UnescapeDataString(statusCallback[(statusCallback.IndexOf("id=", StringComparison.Ordinal) + 3)..]).Split(':')[1];
 
     private Dictionary<string, string> Settings() => new()
     {

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Switchboard.Grains.Conversations;
+
+namespace Switchboard.Silo;
+
+/// <summary>
+/// Conversation history in an Azure Table (ConversationHistory): one partition per service and number, one row per
+/// ring slot ("000".."019" for Conversation:HistoryLength 20), so recording a turn is one upsert of about a kilobyte
+/// and a number never holds more rows than the ring. Reading the view is one partition query.
+/// </summary>
+public sealed class TableConversationHistory(TableServiceClient tables, string serviceId) : IConversationHistory
+{
+    public const string TableName = "ConversationHistory";
+
+    private readonly Lazy<Task<TableClient>> _table = new(async () =>
+    {
+        var table = tables.GetTableClient(TableName);
+        await table.CreateIfNotExistsAsync();
+        return table;
+    });
+
+    public async Task WriteAsync(string phone, long sequence, TurnRecord turn, int length)
+    {
+        var entity = new TableEntity(Partition(phone), Slot(sequence, length))
+        {
+            ["Sequence"] = sequence,
+            ["MessageSid"] = turn.MessageSid,
+            ["Inbound"] = turn.Inbound,
+            ["Reply"] = turn.Reply,
+            ["Outcome"] = turn.Outcome.ToString(),
+            ["OutboundId"] = turn.OutboundId,
+            ["ReceivedAt"] = turn.ReceivedAt,
+            ["CompletedAt"] = turn.CompletedAt,
+            ["Steps"] = JsonSerializer.Serialize(turn.Steps),
+            ["Error"] = turn.Error,
+        };
+        await (await _table.Value).UpsertEntityAsync(entity, TableUpdateMode.Replace);
+    }
+
+    public async Task<IReadOnlyList<TurnRecord>> ReadAsync(string phone, long sequence, int length)
+    {
+        var table = await _table.Value;
+        var turns = new List<(long Sequence, TurnRecord Turn)>();
+        var partition = Partition(phone);
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition))
+        {
+            // Slots beyond a shortened ring, or left by turns a crash made run again, hold older turns: skip them.
+            var number = row.GetInt64("Sequence") ?? -1;
+            if (number < sequence && number >= sequence - length)
+            {
+                turns.Add((number, ToTurn(row)));
+            }
+        }
+
+        return [.. turns.OrderBy(t => t.Sequence).Select(t => t.Turn)];
+    }
+
+    private string Partition(string phone) => $"{serviceId}_{phone}";
+
+    private static string Slot(long sequence, int length) => (sequence % length).ToString("D3", CultureInfo.InvariantCulture);
+
+    private static TurnRecord ToTurn(TableEntity row) => new(
+        row.GetString("MessageSid"),
+        row.GetString("Inbound") ?? "",
+        row.GetString("Reply"),
+        Enum.Parse<TurnOutcome>(row.GetString("Outcome")),
+        row.GetString("OutboundId"),
+        row.GetDateTimeOffset("ReceivedAt") ?? default,
+        row.GetDateTimeOffset("CompletedAt") ?? default,
+        JsonSerializer.Deserialize<List<StepTiming>>(row.GetString("Steps") ?? "[]") ?? [])
+    {
+        Error = row.GetString("Error"),
+    };
+}
