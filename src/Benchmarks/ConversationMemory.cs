@@ -57,6 +57,7 @@ public static class ConversationMemory
         var warm = await RunTurnsAsync(grains, sender, WarmUpPhone, options.WarmUp, options, expectedReplies: options.WarmUp, "warm-up");
         var before = Measure();
         var statsBefore = await ActivationsAsync(grains);
+        var remindersBefore = await RemindersAsync(host.Services);
         Console.WriteLine($"baseline: {Mb(before.TotalMemory)} after {options.WarmUp:N0} warm-up conversations");
 
         var run = await RunTurnsAsync(grains, sender, Phone, options.Conversations, options, expectedReplies: options.WarmUp + options.Conversations, "run");
@@ -68,6 +69,7 @@ public static class ConversationMemory
 
         // Activation counts are read before the final collection, so what the management call allocates is garbage by then.
         var statsAfter = await ActivationsAsync(grains);
+        var remindersAfter = await RemindersAsync(host.Services);
         var after = Measure();
         total.Stop();
 
@@ -86,6 +88,7 @@ public static class ConversationMemory
             after.TotalMemory - before.TotalMemory,
             (after.TotalMemory - before.TotalMemory) / (double)options.Conversations,
             Diff(statsBefore, statsAfter),
+            Diff(remindersBefore, remindersAfter),
             sender.Accepted,
             warm,
             run,
@@ -238,9 +241,17 @@ public static class ConversationMemory
         return stats.GroupBy(s => s.GrainType).ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal);
     }
 
-    private static List<ActivationCount> Diff(Dictionary<string, int> before, Dictionary<string, int> after) =>
+    /// <summary>Reminders registered, per grain type: each is a row in the reminder table and a timer in the silo.</summary>
+    private static async Task<Dictionary<string, int>> RemindersAsync(IServiceProvider services)
+    {
+        // begin == end: the whole ring.
+        var table = await services.GetRequiredService<IReminderTable>().ReadRows(0u, 0u);
+        return table.Reminders.GroupBy(r => r.GrainId.Type.ToString()!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+    }
+
+    private static List<TypeCount> Diff(Dictionary<string, int> before, Dictionary<string, int> after) =>
         [.. after.Keys.Union(before.Keys)
-            .Select(type => new ActivationCount(ShortName(type), before.GetValueOrDefault(type), after.GetValueOrDefault(type)))
+            .Select(type => new TypeCount(ShortName(type), before.GetValueOrDefault(type), after.GetValueOrDefault(type)))
             .OrderByDescending(c => c.After)
             .ThenBy(c => c.GrainType, StringComparer.Ordinal)];
 
@@ -283,6 +294,14 @@ public static class ConversationMemory
         Console.WriteLine($"| {"grain type",-38} | {"before",10} | {"after",10} | {"per conversation",16} |");
         Console.WriteLine($"| {new string('-', 38)} | {new string('-', 10)}:| {new string('-', 10)}:| {new string('-', 16)}:|");
         foreach (var a in r.Activations)
+        {
+            Console.WriteLine($"| {a.GrainType,-38} | {a.Before,10:N0} | {a.After,10:N0} | {(a.After - a.Before) / (double)r.Conversations,16:F2} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"| {"reminders of grain type",-38} | {"before",10} | {"after",10} | {"per conversation",16} |");
+        Console.WriteLine($"| {new string('-', 38)} | {new string('-', 10)}:| {new string('-', 10)}:| {new string('-', 16)}:|");
+        foreach (var a in r.Reminders)
         {
             Console.WriteLine($"| {a.GrainType,-38} | {a.Before,10:N0} | {a.After,10:N0} | {(a.After - a.Before) / (double)r.Conversations,16:F2} |");
         }
@@ -494,7 +513,7 @@ internal sealed record MemoryOptions(
 
 public sealed record HeapSnapshot(long TotalMemory, long GcHeapSize, long GcFragmented, long GcCommitted, long WorkingSet);
 
-public sealed record ActivationCount(string GrainType, int Before, int After);
+public sealed record TypeCount(string GrainType, int Before, int After);
 
 public sealed record PhaseTiming(int Conversations, double AcceptedSeconds, double RepliedSeconds, double IdleSeconds);
 
@@ -512,7 +531,8 @@ public sealed record MemoryReport(
     HeapSnapshot After,
     long DeltaBytes,
     double BytesPerConversation,
-    IReadOnlyList<ActivationCount> Activations,
+    IReadOnlyList<TypeCount> Activations,
+    IReadOnlyList<TypeCount> Reminders,
     long RepliesSent,
     PhaseTiming WarmUp,
     PhaseTiming Run,
