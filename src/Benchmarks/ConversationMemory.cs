@@ -15,6 +15,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Switchboard.Contracts;
 using Switchboard.Grains;
+using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Outbound;
 
 namespace Switchboard.Benchmarks;
@@ -145,6 +146,7 @@ public static class ConversationMemory
         });
         builder.Services.AddSwitchboardGrains(builder.Configuration, isDevelopment: true);
         builder.Services.AddSingleton<ISmsSender>(sender);
+        builder.Services.AddSingleton<IConversationHistory, DiscardedConversationHistory>();
         return builder.Build();
     }
 
@@ -537,3 +539,14 @@ public sealed record MemoryReport(
     PhaseTiming WarmUp,
     PhaseTiming Run,
     double TotalSeconds);
+
+/// <summary>
+/// History kept out of the silo, as in production (an Azure Table): what a conversation costs in memory does not
+/// include its recorded turns.
+/// </summary>
+internal sealed class DiscardedConversationHistory : IConversationHistory
+{
+    public Task WriteAsync(string phone, long sequence, TurnRecord turn, int length) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<TurnRecord>> ReadAsync(string phone, long sequence, int length) => Task.FromResult<IReadOnlyList<TurnRecord>>([]);
+}

@@ -14,6 +14,8 @@ namespace Switchboard.Grains.Employees;
 /// Timesheet:ReminderCheckPeriod and, once the local reminder time has passed, asks them to submit an unsubmitted week.
 /// Ticks can be missed or doubled: the week reminded is recorded and the SMS id is deterministic, so it goes once.
 /// </summary>
+// Needed during a turn only: an idle sender keeps its conversation in memory, not its directory entry.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class EmployeeGrain(
     [PersistentState("employee", StorageNames.State)] IPersistentState<EmployeeState> state,
     IOptions<TimesheetOptions> timesheet,

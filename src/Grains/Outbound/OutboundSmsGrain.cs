@@ -16,6 +16,8 @@ namespace Switchboard.Grains.Outbound;
 /// <see cref="OutboundState.PossibleDuplicate"/>. Every attempt that returns counts toward Outbound:MaxAttempts, so a
 /// message always ends (accepted, rejected or given up). Nothing is sent to a number that opted out.
 /// </summary>
+// A settled message hears at most a few status callbacks, within seconds; an idle one costs only memory.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class OutboundSmsGrain(
     [PersistentState("outbound", StorageNames.State)] IPersistentState<OutboundState> state,
     ISmsSender sender,

@@ -5,6 +5,8 @@ using Switchboard.Grains.Agents;
 namespace Switchboard.Grains.Timesheets;
 
 /// <summary>Persists one employee's <see cref="Timesheet"/>. Not reentrant: each change is read, applied and written in one turn.</summary>
+// Needed during a turn only: an idle sender keeps its conversation in memory, not its timesheet.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class TimesheetGrain(
     [PersistentState("timesheet", StorageNames.State)] IPersistentState<TimesheetState> state,
     IOptions<TimesheetOptions> options,

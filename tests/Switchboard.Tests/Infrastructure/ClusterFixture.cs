@@ -40,6 +40,9 @@ public class ClusterFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Grain storage of the silo: memory, unless a subclass brings its own.</summary>
+    protected virtual void ConfigureStorage(ISiloBuilder silo) => silo.AddMemoryGrainStorage(StorageNames.State);
+
     public virtual async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
@@ -53,7 +56,7 @@ public class ClusterFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.State);
+            ConfigureStorage(silo);
             silo.UseInMemoryReminderService();
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMilliseconds(100));
         });
