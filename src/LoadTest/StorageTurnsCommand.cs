@@ -209,7 +209,7 @@ public static class StorageTurnsCommand
             foreach (var (key, c) in p.Counters.Methods.Concat(p.Counters.Tables.Select(t => KeyValuePair.Create("  " + t.Key, t.Value))))
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  {key,-34} {p.PerTurn(c.Requests),8:0.00} {p.PerTurn(c.RequestBytes) / 1024,8:0.00} {p.PerTurn(c.ResponseBytes) / 1024,8:0.00}");
+                    $"  {key,-40} {p.PerTurn(c.Requests),8:0.00} {p.PerTurn(c.RequestBytes) / 1024,8:0.00} {p.PerTurn(c.ResponseBytes) / 1024,8:0.00}");
             }
 
             text.AppendLine(CultureInfo.InvariantCulture, $"  status codes: {string.Join(", ", p.Counters.Statuses.Select(s => $"{s.Key} x{s.Value}"))}");
