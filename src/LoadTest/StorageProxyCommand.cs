@@ -33,11 +33,12 @@ public sealed record StorageSnapshot(
     SortedDictionary<string, OpCount> Tables,
     SortedDictionary<string, long> Statuses,
     long BatchRequests,
-    long BatchOperations)
+    long BatchOperations,
+    long Queries)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static StorageSnapshot Empty => new(OpCount.Zero, [], [], [], 0, 0);
+    public static StorageSnapshot Empty => new(OpCount.Zero, [], [], [], 0, 0, 0);
 
     /// <summary>What happened between <paramref name="earlier"/> and this snapshot.</summary>
     public StorageSnapshot Minus(StorageSnapshot earlier) => new(
@@ -46,7 +47,8 @@ public sealed record StorageSnapshot(
         Combine(Tables, earlier.Tables, (a, b) => a.Minus(b), OpCount.Zero, c => c.Requests != 0),
         Combine(Statuses, earlier.Statuses, (a, b) => a - b, 0, c => c != 0),
         BatchRequests - earlier.BatchRequests,
-        BatchOperations - earlier.BatchOperations);
+        BatchOperations - earlier.BatchOperations,
+        Queries - earlier.Queries);
 
     /// <summary>Two windows together.</summary>
     public StorageSnapshot Plus(StorageSnapshot other) => new(
@@ -55,12 +57,14 @@ public sealed record StorageSnapshot(
         Combine(Tables, other.Tables, (a, b) => a.Plus(b), OpCount.Zero, c => c.Requests != 0),
         Combine(Statuses, other.Statuses, (a, b) => a + b, 0, c => c != 0),
         BatchRequests + other.BatchRequests,
-        BatchOperations + other.BatchOperations);
+        BatchOperations + other.BatchOperations,
+        Queries + other.Queries);
 
     /// <summary>Requests that change storage: every method but GET and HEAD.</summary>
     public long Writes => Methods.Where(m => !IsRead(m.Key)).Sum(m => m.Value.Requests);
 
-    public long Reads => Methods.Where(m => IsRead(m.Key)).Sum(m => m.Value.Requests);
+    /// <summary>Point reads: GET of one entity (its keys in the URL). Queries (GET without keys, range scans) are apart.</summary>
+    public long Reads => Methods.Where(m => IsRead(m.Key)).Sum(m => m.Value.Requests) - Queries;
 
     public static bool IsRead(string method) => method is "GET" or "HEAD";
 
@@ -91,6 +95,7 @@ public sealed partial class StorageCounters
     private OpCount _total = OpCount.Zero;
     private long _batchRequests;
     private long _batchOperations;
+    private long _queries;
 
     /// <summary>Counts one forwarded request. <paramref name="path"/> is the request target as sent (path and query).</summary>
     public void Record(string method, string path, int status, ReadOnlySpan<byte> requestBody, long responseBytes)
@@ -107,6 +112,11 @@ public sealed partial class StorageCounters
             _tables[key] = (_tables.TryGetValue(key, out var t) ? t : OpCount.Zero).Add(requestBody.Length, responseBytes);
             var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
             _statuses[code] = (_statuses.TryGetValue(code, out var s) ? s : 0) + 1;
+            if (kind is null && method is "GET" or "HEAD" && table != "$batch")
+            {
+                _queries++;
+            }
+
             if (table == "$batch")
             {
                 _batchRequests++;
@@ -125,7 +135,8 @@ public sealed partial class StorageCounters
                 new SortedDictionary<string, OpCount>(_tables, StringComparer.Ordinal),
                 new SortedDictionary<string, long>(_statuses, StringComparer.Ordinal),
                 _batchRequests,
-                _batchOperations);
+                _batchOperations,
+                _queries);
         }
     }
 

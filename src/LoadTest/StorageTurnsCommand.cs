@@ -195,11 +195,11 @@ public static class StorageTurnsCommand
     public static string Format(IReadOnlyList<StoragePhase> phases)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"phase",-24} {"turns",5} {"writes/turn",11} {"reads/turn",10} {"KiB sent/turn",13} {"KiB recv/turn",13} {"batches",7}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"phase",-24} {"turns",5} {"writes/turn",11} {"reads/turn",10} {"KiB sent/turn",13} {"KiB recv/turn",13} {"batches",7} {"queries",7}");
         foreach (var p in phases)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{p.Name,-24} {p.Turns,5} {p.WritesPerTurn,11:0.00} {p.ReadsPerTurn,10:0.00} {p.RequestKiBPerTurn,13:0.00} {p.ResponseKiBPerTurn,13:0.00} {p.Counters.BatchRequests,7}");
+                $"{p.Name,-24} {p.Turns,5} {p.WritesPerTurn,11:0.00} {p.ReadsPerTurn,10:0.00} {p.RequestKiBPerTurn,13:0.00} {p.ResponseKiBPerTurn,13:0.00} {p.Counters.BatchRequests,7} {p.Counters.Queries,7}");
         }
 
         foreach (var p in phases.Where(p => p.Counters.Total.Requests > 0))

@@ -39,12 +39,14 @@ public sealed class StorageProxyTests
         var batch = "--b\r\nContent-Type: application/http\r\n\r\nPUT http://h/acct/T(PartitionKey='a',RowKey='b') HTTP/1.1\r\n\r\n{}\r\n"
             + "--b\r\nContent-Type: application/http\r\n\r\nDELETE http://h/acct/T(PartitionKey='a',RowKey='c') HTTP/1.1\r\n\r\n--b--\r\n";
         counters.Record("POST", "/acct/$batch", 202, Encoding.UTF8.GetBytes(batch), 50);
+        counters.Record("GET", "/acct/OrleansReminders()?$filter=x", 200, [], 97);
 
         var window = counters.Snapshot().Minus(before);
 
-        Assert.Equal(5, window.Total.Requests);
+        Assert.Equal(6, window.Total.Requests);
         Assert.Equal(4, window.Writes);
         Assert.Equal(1, window.Reads);
+        Assert.Equal(1, window.Queries);
         Assert.Equal(new OpCount(2, 1500, 0), window.Methods["PUT"]);
         Assert.Equal(2, window.Methods["POST"].Requests);
         Assert.Equal(new OpCount(2, 1500, 0), window.Tables["OrleansGrainState conversation PUT"]);
@@ -59,7 +61,7 @@ public sealed class StorageProxyTests
         counters.Record("DELETE", "/acct/OrleansReminders(PartitionKey='h',RowKey='conversation_x-wakeup')", 204, [], 0);
         var next = counters.Snapshot().Minus(later);
         Assert.Equal(["DELETE"], next.Methods.Keys);
-        Assert.Equal(6, window.Plus(next).Total.Requests);
+        Assert.Equal(7, window.Plus(next).Total.Requests);
     }
 
     [Fact]
