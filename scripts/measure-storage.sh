@@ -80,8 +80,13 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-blob="$(free_port)" queue="$(free_port)" table="$(free_port)" proxy="$(free_port)"
-http="$(free_port)" silo_port="$(free_port)" gateway="$(free_port)" twilio="$(free_port)"
+# Eight distinct free loopback ports: Azurite blob, queue, table; proxy; silo HTTP, silo, gateway; fake Twilio.
+ports=()
+while ((${#ports[@]} < 8)); do
+    p="$(free_port)"
+    [[ " ${ports[*]} " == *" $p "* ]] || ports+=("$p")
+done
+read -r blob queue table proxy http silo_port gateway twilio <<<"${ports[*]}"
 
 rm -rf "$out/azurite" "$out/requests.log"
 azurite_start "$out/azurite" "$blob" "$queue" "$table"
@@ -111,9 +116,12 @@ until curl -sf -o /dev/null "http://127.0.0.1:$http/health"; do
 done
 echo "silo on http://127.0.0.1:$http ($label); tables through http://127.0.0.1:$proxy"
 
-dotnet "$tool" storage-turns --url "http://127.0.0.1:$http" --auth-token switchboard-dev-auth-token \
+if ! dotnet "$tool" storage-turns --url "http://127.0.0.1:$http" --auth-token switchboard-dev-auth-token \
     --proxy "http://127.0.0.1:$proxy" --twilio-fake-port "$twilio" \
-    --aged "$aged" --measured "$measured" --fresh "$fresh" --label "$label" --json "$out/result.json"
+    --aged "$aged" --measured "$measured" --fresh "$fresh" --label "$label" --json "$out/result.json"; then
+    echo "measurement failed; logs: $out/silo.log, $out/requests.log (one line per storage request)" >&2
+    exit 1
+fi
 if grep -qE '^(fail|crit):' "$out/silo.log"; then
     echo "note: the silo logged errors, see $out/silo.log" >&2
 fi

@@ -135,7 +135,7 @@ public static class StorageTurnsCommand
             await MeasureAsync("fresh: turn 1", 1, () => conversation.TurnsAsync(FreshSender, 0, 1, cancel));
             if (fresh > 1)
             {
-                var rest = await MeasureAsync($"fresh: turns 2-{fresh}", fresh - 1, () => conversation.TurnsAsync(FreshSender, 1, fresh - 1, cancel));
+                var rest = await MeasureAsync(fresh == 2 ? "fresh: turn 2" : $"fresh: turns 2-{fresh}", fresh - 1, () => conversation.TurnsAsync(FreshSender, 1, fresh - 1, cancel));
                 var first = phases[^2];
                 phases.Add(new StoragePhase($"fresh: turns 1-{fresh}", fresh, first.Seconds + rest.Seconds, first.Counters.Plus(rest.Counters)));
             }
