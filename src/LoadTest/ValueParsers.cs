@@ -26,6 +26,10 @@ public static class ValueParsers
         return true;
     }
 
+    /// <summary>An absolute http(s) URL on a loopback host.</summary>
+    public static bool TryParseLoopbackUrl(string text, out Uri url) =>
+        Uri.TryCreate(text.Trim(), UriKind.Absolute, out url!) && url.Scheme is "http" or "https" && url.IsLoopback;
+
     public static bool TryParseRate(string text, out double perSecond)
     {
         text = text.Trim();
