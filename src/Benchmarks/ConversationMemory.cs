@@ -117,6 +117,7 @@ public static class ConversationMemory
             ["Twilio:FromNumber"] = ServiceNumber,
             ["Employees:AutoEnroll"] = "true",
         });
+        builder.Configuration.AddInMemoryCollection(options.Settings);
 
         // 100,000 turns at Information would measure the console, not the grains.
         builder.Logging.ClearProviders();
@@ -468,9 +469,12 @@ public enum StorageKind
 internal sealed record MemoryOptions(
     int Conversations, int WarmUp, int Concurrency, string Body, StorageKind Storage, TimeSpan Settle, TimeSpan Timeout, string? Output)
 {
+    /// <summary>Configuration of the silo given with --set KEY=VALUE (e.g. Conversation:ReminderIdleRelease=00:01:00).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     public const string Usage =
         "usage: memory [--conversations 100000] [--warmup 1000] [--concurrency 256] [--body \"check my timesheet\"] "
-        + "[--storage memory|none] [--settle SECONDS] [--timeout SECONDS] [--out PATH]";
+        + "[--storage memory|none] [--settle SECONDS] [--timeout SECONDS] [--out PATH] [--set KEY=VALUE]...";
 
     public static MemoryOptions Parse(string[] args)
     {
@@ -496,6 +500,9 @@ internal sealed record MemoryOptions(
                 "--settle" => o with { Settle = TimeSpan.FromSeconds(Positive(name, value, max: 3600, allowZero: true)) },
                 "--timeout" => o with { Timeout = TimeSpan.FromSeconds(Positive(name, value, max: 86_400)) },
                 "--out" => o with { Output = value },
+                "--set" when value.Split('=', 2) is [{ Length: > 0 } key, var setting] =>
+                    o with { Settings = new Dictionary<string, string?>(o.Settings) { [key] = setting } },
+                "--set" => throw new ArgumentException("--set takes KEY=VALUE"),
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }
