@@ -25,7 +25,7 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
     public WeekView Week(DateOnly weekStart)
     {
         var end = weekStart.AddDays(7);
-        var entries = state.Entries
+        var entries = state.Lines
             .Where(e => e.IsLive && e.Date >= weekStart && e.Date < end)
             .OrderBy(e => e.Date)
             .ThenBy(e => e.Sequence)
@@ -40,7 +40,7 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
 
     public TimesheetOutcome Log(string messageSid, DateOnly date, string project, decimal hours, DateOnly today, DateTimeOffset now)
     {
-        if (state.Entries.FirstOrDefault(e => e.MessageSid == messageSid) is { } replay)
+        if (state.Changed(messageSid, undo: false) is { } replay)
         {
             return Logged(replay);
         }
@@ -89,7 +89,7 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
             return Rejected($"I don't know the project '{project}'. Projects: {string.Join(", ", options.Projects)}.");
         }
 
-        var sameDay = state.Entries.Where(e => e.IsLive && e.Date == date).ToList();
+        var sameDay = state.Lines.Where(e => e.IsLive && e.Date == date).ToList();
         var dayTotal = sameDay.Sum(e => e.Hours);
         if (dayTotal + hours > MaxHoursPerDay)
         {
@@ -102,16 +102,17 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
             return Rejected($"{SmsText.Day(date)} already has {MaxEntriesPerDay} entries; undo some first.");
         }
 
-        var entry = new TimesheetEntry(++state.LastSequence, date, canonical, hours, messageSid, now);
-        state.Entries.Add(entry);
+        var line = new TimesheetLine(++state.LastSequence, date, canonical, TimesheetLine.ToHundredths(hours), now);
+        state.Lines.Add(line);
+        state.Remember(messageSid, line.Sequence, undo: false);
         Trim(today);
-        return Logged(entry);
+        return Logged(line);
     }
 
     /// <summary>Removes the most recently logged entry (the one a sender means by "undo"), unless its week is submitted.</summary>
     public TimesheetOutcome Undo(string messageSid, DateOnly today)
     {
-        if (state.Entries.FirstOrDefault(e => e.RemovedBy == messageSid) is { } replay)
+        if (state.Changed(messageSid, undo: true) is { } replay)
         {
             return Removed(replay);
         }
@@ -123,14 +124,15 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
             return Rejected("This week is submitted, so nothing can be undone.") with { Week = Week(weekStart) };
         }
 
-        var last = state.Entries.Where(e => e.IsLive && WeekStartOf(e.Date) == weekStart).MaxBy(e => e.Sequence);
+        var last = state.Lines.Where(e => e.IsLive && WeekStartOf(e.Date) == weekStart).MaxBy(e => e.Sequence);
         if (last is null)
         {
             return Rejected("There is nothing to undo this week.") with { Week = Week(weekStart) };
         }
 
-        var removed = last with { RemovedBy = messageSid };
-        state.Entries[state.Entries.IndexOf(last)] = removed;
+        var removed = last with { Removed = true };
+        state.Lines[state.Lines.IndexOf(last)] = removed;
+        state.Remember(messageSid, removed.Sequence, undo: true);
         return Removed(removed);
     }
 
@@ -162,7 +164,7 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
     public void Trim(DateOnly today)
     {
         var oldest = OldestKeptDay(today);
-        state.Entries.RemoveAll(e => e.Date < oldest);
+        state.Lines.RemoveAll(e => e.Date < oldest);
         state.SubmittedWeeks.RemoveAll(w => w.WeekStart < oldest);
     }
 
@@ -183,16 +185,16 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
             return index is { } i and >= 0 ? known[i] : null;
         }
 
-        return state.Entries.LastOrDefault(e => string.Equals(e.Project, project, StringComparison.OrdinalIgnoreCase))?.Project ?? project;
+        return state.Lines.LastOrDefault(e => string.Equals(e.Project, project, StringComparison.OrdinalIgnoreCase))?.Project ?? project;
     }
 
-    private TimesheetOutcome Logged(TimesheetEntry entry) =>
+    private TimesheetOutcome Logged(TimesheetLine entry) =>
         new(OutcomeKind.Logged) { Entry = ToView(entry), Week = Week(WeekStartOf(entry.Date)) };
 
-    private TimesheetOutcome Removed(TimesheetEntry entry) =>
+    private TimesheetOutcome Removed(TimesheetLine entry) =>
         new(OutcomeKind.Removed) { Entry = ToView(entry), Week = Week(WeekStartOf(entry.Date)) };
 
     private static TimesheetOutcome Rejected(string problem) => new(OutcomeKind.Rejected) { Problem = problem };
 
-    private static TimesheetEntryView ToView(TimesheetEntry e) => new(e.Date, e.Project, e.Hours);
+    private static TimesheetEntryView ToView(TimesheetLine e) => new(e.Date, e.Project, e.Hours);
 }

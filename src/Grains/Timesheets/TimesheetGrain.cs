@@ -16,6 +16,12 @@ public sealed class TimesheetGrain(
     // Built per call over the current state object: storage loads (and reloads) it after construction.
     private Timesheet Sheet => new(state.State, options.Value);
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state.State.Upgrade(); // written with the next change
+        return Task.CompletedTask;
+    }
+
     public Task<TimesheetOutcome> Status(DateOnly today) => Task.FromResult(Sheet.Status(today));
 
     public Task<TimesheetOutcome> Log(LogRequest request) =>

@@ -247,6 +247,46 @@ public sealed class TimesheetTests
 
         sheet.Log("SM2", Monday.AddDays(7), "Apollo", 8, Monday.AddDays(7), Now);
 
-        Assert.DoesNotContain(sheet.State.Entries, e => e.MessageSid == "SM1");
+        Assert.Equal([Monday.AddDays(7)], sheet.State.Lines.Select(l => l.Date));
+    }
+
+    [Fact]
+    public void A_timesheet_stored_before_the_compact_form_keeps_its_hours_and_recognises_its_messages()
+    {
+        var state = new TimesheetState
+        {
+            LastSequence = 2,
+            Entries =
+            [
+                new TimesheetEntry(1, Monday, "Apollo", 7.25m, "SM1", Now),
+                new TimesheetEntry(2, Monday, "Zeus", 2m, "SM2", Now) { RemovedBy = "SM3" },
+            ],
+        };
+        state.Upgrade();
+        var sheet = new Timesheet(state, new TimesheetOptions());
+
+        var replayedLog = sheet.Log("SM1", Monday, "Apollo", 7.25m, Friday, Now);
+        var replayedUndo = sheet.Undo("SM3", Friday);
+
+        Assert.Empty(state.Entries);
+        Assert.Equal(7.25m, sheet.Week(Monday).TotalHours);
+        Assert.Equal(new TimesheetEntryView(Monday, "Apollo", 7.25m), replayedLog.Entry);
+        Assert.Equal(new TimesheetEntryView(Monday, "Zeus", 2m), replayedUndo.Entry);
+        Assert.Equal(2, state.Lines.Count);
+    }
+
+    [Fact]
+    public void A_line_costs_tens_of_bytes_and_the_record_of_changes_is_bounded()
+    {
+        var sheet = NewTimesheet();
+        for (var i = 0; i < 40; i++)
+        {
+            sheet.Log($"SM{i:D32}", Monday.AddDays(i % 5), "Apollo", 0.5m, Friday, Now);
+        }
+
+        Assert.Equal(40, sheet.State.Lines.Count);
+        Assert.Equal(TimesheetState.RecentChangesKept, sheet.State.RecentChanges.Count);
+        Assert.Equal(OutcomeKind.Logged, sheet.Log($"SM{39:D32}", Monday.AddDays(4), "Apollo", 0.5m, Friday, Now).Kind);
+        Assert.Equal(40, sheet.State.Lines.Count); // the latest message, run again, changed nothing
     }
 }
