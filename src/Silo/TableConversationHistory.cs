@@ -8,7 +8,7 @@ namespace Switchboard.Silo;
 
 /// <summary>
 /// Conversation history in an Azure Table (ConversationHistory): one partition per service and number, one row per
-/// ring slot ("000".."019" for Conversation:HistoryLength 20), so recording a turn is one upsert of about a kilobyte
+/// ring slot ("turn_000".."turn_019" for Conversation:HistoryLength 20), so recording a turn is one upsert of about a kilobyte
 /// and a number never holds more rows than the ring. Reading the view is one partition query.
 /// </summary>
 public sealed class TableConversationHistory(TableServiceClient tables, string serviceId) : IConversationHistory
@@ -60,7 +60,7 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
 
     private string Partition(string phone) => $"{serviceId}_{phone}";
 
-    private static string Slot(long sequence, int length) => (sequence % length).ToString("D3", CultureInfo.InvariantCulture);
+    private static string Slot(long sequence, int length) => "turn_" + (sequence % length).ToString("D3", CultureInfo.InvariantCulture);
 
     private static TurnRecord ToTurn(TableEntity row) => new(
         row.GetString("MessageSid"),
