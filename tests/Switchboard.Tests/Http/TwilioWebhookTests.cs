@@ -111,7 +111,7 @@ public sealed class TwilioWebhookTests(HttpFixture fixture)
     {
         // Twilio delivers concatenated SMS of up to 1,600 characters and WhatsApp messages of up to 4,096.
         var phone = TestSms.NewPhone();
-        var body = "check my timesheet " + string.Concat(Enumerable.Repeat("please ", 240)); // 1,699 characters
+        var body = "check my timesheet " + string.Concat(Enumerable.Repeat("please ", 241)); // 1,706 characters
 
         var response = await PostSignedAsync(Form(phone, body, out var sid));
 
