@@ -498,8 +498,15 @@ public sealed class ConversationGrain(
 
     private async Task WriteStateAsync()
     {
-        await state.WriteOrReloadAsync(this);
-        _unsaved = false;
+        try
+        {
+            await state.WriteOrReloadAsync(this);
+        }
+        finally
+        {
+            // Written, or failed: then the activation is dropped and storage is reloaded, so nothing is saved on the way out.
+            _unsaved = false;
+        }
     }
 
     private async Task SaveUnsavedAsync()
