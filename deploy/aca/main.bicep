@@ -327,6 +327,8 @@ var probes = [
   }
 ]
 
+// One silo at a time: a redeploy that changes the image restarts each silo app in turn, never all of them together.
+@batchSize(1)
 resource silos 'Microsoft.App/containerApps@2024-03-01' = [for i in range(0, siloCount): if (deployApps) {
   name: '${baseName}-silo-${i}'
   location: location
