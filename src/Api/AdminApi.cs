@@ -14,8 +14,56 @@ public static class AdminApi
     {
         var group = endpoints.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
         group.MapGet("/conversations/{phone}", GetConversation).WithSummary("One conversation: opt-out, inbox, current turn, recent turns with delivery status.");
+        group.MapDelete("/conversations/{phone}", EraseConversation).WithSummary("Erases the number's stored messages, turns and reply texts (opt-out and timesheet stay).");
         group.MapGet("/outbound/{id}", GetOutbound).WithSummary("One outbound message: attempts, errors, Twilio SID, status.");
+        group.MapGet("/outbound", ListOutbound).WithSummary("Failed, rejected and given-up messages, newest first (state=failed), paged with skip and take.");
+        group.MapPost("/outbound/{id}/resend", Resend).WithSummary("Sends a message again as a new outbound message linked to the old one (opt-out respected).");
         return group;
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseConversation(string phone, IGrainFactory grains, IOptions<WebhookOptions> webhook)
+    {
+        if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
+        {
+            return PhoneParameter.Invalid();
+        }
+
+        await grains.GetGrain<IConversationGrain>(e164).Erase();
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<Ok<FailedRepliesPage>, ProblemHttpResult>> ListOutbound(
+        IGrainFactory grains, string? state = null, int skip = 0, int take = 50)
+    {
+        if (state != "failed")
+        {
+            return TypedResults.Problem("Only state=failed is listed (failed, rejected and given-up messages).", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (skip < 0 || take is < 1 or > 500)
+        {
+            return TypedResults.Problem("skip must be 0 or more and take from 1 to 500.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).List(skip, take));
+    }
+
+    internal static async Task<Results<Accepted<ResendResponse>, NotFound, ProblemHttpResult>> Resend(string id, IGrainFactory grains)
+    {
+        if (await grains.GetGrain<IOutboundSmsGrain>(id).GetView() is not { } failed)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (failed.Body.Length == 0)
+        {
+            return TypedResults.Problem("The message's text was erased.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        // A new message, not a retry of the old one: the old record keeps its history. The attempt checks the opt-out.
+        var resendId = OutboundId.ForResend(id);
+        await grains.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(failed.To, failed.Body, "resend") { ResendOf = id });
+        return TypedResults.Accepted($"/admin/outbound/{Uri.EscapeDataString(resendId)}", new ResendResponse(resendId, id));
     }
 
     internal static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> GetConversation(
@@ -29,7 +77,7 @@ public static class AdminApi
         var view = await grains.GetGrain<IConversationGrain>(e164).GetView();
         var deliveries = await Task.WhenAll(view.RecentTurns.Select(async t =>
             t.OutboundId is null ? null : await grains.GetGrain<IOutboundSmsGrain>(t.OutboundId).GetView()));
-        var turns = view.RecentTurns.Zip(deliveries, (t, d) => new TurnResponse(t, d?.Status, d?.TwilioSid)).ToList();
+        var turns = view.RecentTurns.Zip(deliveries, TurnResponse.Of).ToList();
         return TypedResults.Ok(new ConversationResponse(view.Phone, view.OptedOut, view.Pending, view.CurrentTurn, turns, view.DroppedMessages));
     }
 
@@ -43,4 +91,27 @@ public static class AdminApi
 public sealed record ConversationResponse(
     string Phone, bool OptedOut, IReadOnlyList<PendingMessageView> Pending, CurrentTurnView? CurrentTurn, IReadOnlyList<TurnResponse> RecentTurns, int DroppedMessages);
 
-public sealed record TurnResponse(TurnView Turn, DeliveryStatus? Delivery, string? TwilioSid);
+/// <summary>A turn with the delivery of its reply: the same facts as GET /admin/outbound/{id}.</summary>
+public sealed record TurnResponse(TurnView Turn, DeliveryStatus? Delivery, string? TwilioSid)
+{
+    /// <summary>pending, retrying, accepted, sent, delivered, undelivered, rejected, gaveUp or suppressed; null without a reply.</summary>
+    public string? DeliveryState { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    public int? Attempts { get; init; }
+
+    public static TurnResponse Of(TurnView turn, OutboundView? reply) => new(turn, reply?.Status, reply?.TwilioSid)
+    {
+        DeliveryState = reply switch
+        {
+            null => null,
+            { Status: DeliveryStatus.Pending, Attempts.Count: > 0 } => "retrying",
+            _ => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(reply.Status.ToString()),
+        },
+        ErrorCode = reply?.ErrorCode,
+        Attempts = reply?.Attempts.Count,
+    };
+}
+
+public sealed record ResendResponse(string Id, string ResendOf);

@@ -555,5 +555,7 @@ internal sealed class DiscardedConversationHistory : IConversationHistory
 {
     public Task WriteAsync(string phone, long sequence, TurnRecord turn, int length) => Task.CompletedTask;
 
+    public Task EraseAsync(string phone) => Task.CompletedTask;
+
     public Task<IReadOnlyList<TurnRecord>> ReadAsync(string phone, long sequence, int length) => Task.FromResult<IReadOnlyList<TurnRecord>>([]);
 }

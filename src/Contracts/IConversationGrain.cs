@@ -20,6 +20,14 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<ConversationView> GetView();
 
+    /// <summary>
+    /// Erasure on request: the number's stored messages (pending ones included), recent turns and the texts of its
+    /// replies are deleted. Kept: the opt-out (so an erased number still receives nothing) and the MessageSid record
+    /// (so a redelivery is not taken for a new message); timesheet entries are business records and stay.
+    /// </summary>
+    [Alias("Erase")]
+    Task Erase();
+
     /// <summary>The sender texted STOP (and not START since): nothing may be sent to them, reminders included.</summary>
     /// <remarks>Read-only and may interleave: an outbound grain asks while the conversation awaits that same grain.</remarks>
     [AlwaysInterleave, Alias("IsOptedOut")]

@@ -17,6 +17,10 @@ public interface IOutboundSmsGrain : IGrainWithStringKey
     [Alias("RecordStatus")]
     Task RecordStatus(string twilioStatus, string? errorCode, string? twilioSid);
 
+    /// <summary>Erasure: the text is dropped from the stored record (the delivery facts stay).</summary>
+    [Alias("EraseBody")]
+    Task EraseBody();
+
     /// <summary>Read-only, so it may interleave: a reply waiting for its predecessor asks while that one is busy.</summary>
     [AlwaysInterleave, Alias("GetView")]
     Task<OutboundView?> GetView();
@@ -40,6 +44,9 @@ public sealed record OutboundSms(string To, string Body, string Purpose)
     /// message registers its own reminder only if it has to wait for a retry. Otherwise it registers one at once.
     /// </summary>
     [Id(2)] public bool WatchedBySender { get; init; }
+
+    /// <summary>The failed message an operator sent again as this one (POST /admin/outbound/{id}/resend).</summary>
+    [Id(3)] public string? ResendOf { get; init; }
 }
 
 [GenerateSerializer, Alias("Switchboard.DeliveryStatus")]
@@ -75,7 +82,11 @@ public sealed record OutboundView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? NextAttemptAt,
     bool PossibleDuplicate,
-    IReadOnlyList<AttemptView> Attempts);
+    IReadOnlyList<AttemptView> Attempts)
+{
+    /// <summary>The failed message this one sends again, if an operator asked for it.</summary>
+    [Id(0)] public string? ResendOf { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("Switchboard.AttemptView")]
 public sealed record AttemptView(DateTimeOffset At, string Outcome, int? HttpStatus, string? ErrorCode, string? Error);
@@ -86,4 +97,7 @@ public static class OutboundId
     public static string ForReply(string phone, string inboundMessageSid) => For(phone, inboundMessageSid, "reply");
 
     public static string For(string phone, string inboundMessageSid, string purpose) => $"{phone}:{inboundMessageSid}:{purpose}";
+
+    /// <summary>A new id for sending the message <paramref name="failedId"/> again ("…:reply:resend-1a2b3c4d").</summary>
+    public static string ForResend(string failedId) => $"{failedId}:resend-{Guid.NewGuid().ToString("N")[..8]}";
 }

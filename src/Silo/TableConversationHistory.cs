@@ -40,6 +40,16 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
         await (await _table.Value).UpsertEntityAsync(entity, TableUpdateMode.Replace);
     }
 
+    public async Task EraseAsync(string phone)
+    {
+        var table = await _table.Value;
+        var partition = Partition(phone);
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["PartitionKey", "RowKey"]))
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+    }
+
     public async Task<IReadOnlyList<TurnRecord>> ReadAsync(string phone, long sequence, int length)
     {
         var table = await _table.Value;

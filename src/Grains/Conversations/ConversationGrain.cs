@@ -562,6 +562,24 @@ public sealed class ConversationGrain(
 
     public Task<bool> IsOptedOut() => Task.FromResult(State.OptedOut);
 
+    public async Task Erase()
+    {
+        var recorded = await history.ReadAsync(Phone, State.RecordedTurns, options.Value.HistoryLength);
+        IEnumerable<string> replies = [.. recorded.Select(t => t.OutboundId).OfType<string>(), .. State.LastReplyId is { } last ? [last] : Array.Empty<string>()];
+        await Task.WhenAll(replies.Distinct().Select(id => GrainFactory.GetGrain<IOutboundSmsGrain>(id).EraseBody()));
+        await history.EraseAsync(Phone);
+
+        // A turn in progress ends here: its late step results no longer match and are dropped.
+        CancelStepTimer();
+        _interimTimer?.Dispose();
+        _interimTimer = null;
+        State.Inbox.Clear();
+        State.Turn = null;
+        State.OverflowNotified = false;
+        await WriteStateAsync();
+        ConversationLog.Erased(logger, PhoneMask.Mask(Phone));
+    }
+
     public async Task<ConversationView> GetView()
     {
         var turn = State.Turn;

@@ -31,4 +31,7 @@ internal static partial class ConversationLog
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Message {MessageSid} from {Phone} is kept, but its line in the conversation history could not be written: {Error}")]
     public static partial void HistoryWriteFailed(ILogger logger, string phone, string messageSid, string error);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Erased the stored messages, turns and reply texts of {Phone} on request")]
+    public static partial void Erased(ILogger logger, string phone);
 }

@@ -12,6 +12,9 @@ public interface IConversationHistory
     /// <summary>Writes (or, for a turn run again after a crash, rewrites) the turn numbered <paramref name="sequence"/>.</summary>
     Task WriteAsync(string phone, long sequence, TurnRecord turn, int length);
 
+    /// <summary>Deletes every recorded turn of the number (erasure).</summary>
+    Task EraseAsync(string phone);
+
     /// <summary>The turns numbered from <paramref name="sequence"/> - <paramref name="length"/> up to (not including) <paramref name="sequence"/>, oldest first.</summary>
     Task<IReadOnlyList<TurnRecord>> ReadAsync(string phone, long sequence, int length);
 }
@@ -35,6 +38,16 @@ public sealed class MemoryConversationHistory : IConversationHistory
             {
                 ring.Remove(ring.Keys.First());
             }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task EraseAsync(string phone)
+    {
+        lock (_turns)
+        {
+            _turns.Remove(phone);
         }
 
         return Task.CompletedTask;

@@ -19,4 +19,7 @@ internal static partial class OutboundLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Outbound {OutboundId} attempt {Attempt} failed unexpectedly; Twilio may have taken it, so it counts as an attempt and a retry is flagged as a possible duplicate: {Error}")]
     public static partial void Unexpected(ILogger logger, string outboundId, int attempt, string error);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Outbound {OutboundId} failed but could not be added to the failed-replies index: {Error}")]
+    public static partial void IndexFailed(ILogger logger, string outboundId, string error);
 }

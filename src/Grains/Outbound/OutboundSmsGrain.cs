@@ -185,6 +185,41 @@ public sealed class OutboundSmsGrain(
         else
         {
             await ReleaseReminderAsync();
+            await IndexIfFailedAsync();
+        }
+    }
+
+    /// <summary>Operators list failed messages from an index kept as they fail (GET /admin/outbound?state=failed).</summary>
+    private async Task IndexIfFailedAsync()
+    {
+        if (State.Status is not (DeliveryStatus.Rejected or DeliveryStatus.GaveUp or DeliveryStatus.Undelivered) || State.Message is not { } message)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).Add(
+                new FailedReply(Id, message.To, State.Status, State.ErrorCode, State.Attempts.Count, time.GetUtcNow()));
+        }
+        catch (Exception ex)
+        {
+            OutboundLog.IndexFailed(logger, PhoneMask.MaskNumbersIn(Id), PhoneMask.Describe(ex));
+        }
+    }
+
+    public async Task EraseBody()
+    {
+        if (State.Message is { Body.Length: > 0 } message)
+        {
+            State.Message = message with { Body = "" };
+            if (State.Status == DeliveryStatus.Pending)
+            {
+                State.Status = DeliveryStatus.Suppressed; // erased before it went out: never sent
+                State.NextAttemptAt = null;
+            }
+
+            await state.WriteOrReloadAsync(this);
         }
     }
 
@@ -280,6 +315,7 @@ public sealed class OutboundSmsGrain(
             State.ErrorCode = errorCode ?? State.ErrorCode;
             State.TwilioSid ??= twilioSid; // known here even if the crash window lost it
             await state.WriteOrReloadAsync(this);
+            await IndexIfFailedAsync();
         }
     }
 
@@ -300,6 +336,9 @@ public sealed class OutboundSmsGrain(
 
         return Task.FromResult<OutboundView?>(new OutboundView(
             Id, m.To, m.Body, m.Purpose, State.Status, State.TwilioSid, State.TwilioStatus, State.ErrorCode, State.CreatedAt, State.NextAttemptAt,
-            State.PossibleDuplicate, [.. State.Attempts.Select(a => new AttemptView(a.At, a.Outcome, a.HttpStatus, a.ErrorCode, a.Error))]));
+            State.PossibleDuplicate, [.. State.Attempts.Select(a => new AttemptView(a.At, a.Outcome, a.HttpStatus, a.ErrorCode, a.Error))])
+        {
+            ResendOf = m.ResendOf,
+        });
     }
 }

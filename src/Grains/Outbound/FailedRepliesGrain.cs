@@ -1,0 +1,40 @@
+using Switchboard.Contracts;
+
+namespace Switchboard.Grains.Outbound;
+
+/// <inheritdoc cref="IFailedRepliesGrain"/>
+public sealed class FailedRepliesGrain(
+    [PersistentState("failed-replies", StorageNames.State)] IPersistentState<FailedRepliesState> state)
+    : Grain, IFailedRepliesGrain
+{
+    public async Task Add(FailedReply reply)
+    {
+        var items = state.State.Items;
+        if (items.Any(r => r.Id == reply.Id && r.Status == reply.Status))
+        {
+            return; // told twice (a status callback repeated)
+        }
+
+        items.RemoveAll(r => r.Id == reply.Id); // a later, worse status replaces an earlier one
+        items.Add(reply);
+        if (items.Count > IFailedRepliesGrain.Kept)
+        {
+            items.RemoveRange(0, items.Count - IFailedRepliesGrain.Kept);
+        }
+
+        await state.WriteOrReloadAsync(this);
+    }
+
+    public Task<FailedRepliesPage> List(int skip, int take)
+    {
+        var items = state.State.Items;
+        IReadOnlyList<FailedReply> page = [.. Enumerable.Reverse(items).Skip(skip).Take(take)];
+        return Task.FromResult(new FailedRepliesPage(items.Count, page));
+    }
+}
+
+[GenerateSerializer, Alias("Switchboard.FailedRepliesState")]
+public sealed class FailedRepliesState
+{
+    [Id(0)] public List<FailedReply> Items { get; set; } = [];
+}
