@@ -168,9 +168,9 @@ public sealed class MessageLedger(long measureFrom = long.MinValue, TimeSeries? 
             }
         }
 
-        if (id is null)
+        if (id is null || (query < 0 && id.Contains('/', StringComparison.Ordinal)))
         {
-            return null;
+            return null; // a callback URL without an id
         }
 
         var last = id.LastIndexOf(':');
