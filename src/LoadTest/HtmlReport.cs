@@ -136,7 +136,7 @@ public static class HtmlReport
                 }
             }
 
-            Legend(svg, s, series[s].Name, color);
+            Legend(svg, s, series.Count, series[s].Name, color);
         }
 
         return svg.Append("</svg>").ToString();
@@ -198,7 +198,7 @@ public static class HtmlReport
         plotW = Width - Left - Right;
         plotH = Height - Top - Bottom;
         return new StringBuilder(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{E(title)}\">"))
-            .Append(Inv($"<text x=\"{Left}\" y=\"20\" font-size=\"14\" font-weight=\"600\">{E(title)}</text>"));
+            .Append(Inv($"<text x=\"{Left - 50}\" y=\"20\" font-size=\"14\" font-weight=\"600\">{E(title)}</text>"));
     }
 
     private static void YAxis(StringBuilder svg, double[] ticks, Func<double, double> y, int plotW, string yTitle)
@@ -215,10 +215,11 @@ public static class HtmlReport
         svg.Append(Inv($"<text transform=\"translate(14,{Top + ((Height - Top - Bottom) / 2)}) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">{E(yTitle)}</text>"));
     }
 
-    private static void Legend(StringBuilder svg, int index, string name, string color)
+    /// <summary>Legend entries side by side in the title row, right-aligned, clear of the plot.</summary>
+    private static void Legend(StringBuilder svg, int index, int count, string name, string color)
     {
-        var x = Width - Right - 110;
-        var y = Top + 4 + (index * 16);
+        var x = Width - Right - ((count - index) * 118);
+        var y = 12;
         svg.Append(Inv($"<rect x=\"{x}\" y=\"{y}\" width=\"12\" height=\"3\" fill=\"{color}\"/><text x=\"{x + 16}\" y=\"{y + 5}\" font-size=\"11\">{E(name)}</text>"));
     }
 

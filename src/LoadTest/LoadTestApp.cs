@@ -25,17 +25,21 @@ public static class LoadTestApp
     /// <summary>The whole run; the result carries the checks and the exit code.</summary>
     public static async Task<RunResult> ExecuteAsync(LoadOptions options, CancellationToken abort)
     {
-        var startedAtUtc = DateTimeOffset.UtcNow;
-        var startedAt = Stopwatch.GetTimestamp();
-        var measureFrom = startedAt + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
-        var series = new TimeSeries(measureFrom);
-        var ledger = new MessageLedger(measureFrom, series);
+        // The warm-up starts with the first send, once the fake Twilio is up; until then nothing is recorded.
+        var series = new TimeSeries(long.MaxValue);
+        var ledger = new MessageLedger(long.MaxValue, series);
         await using var fake = options.ExpectReplies ? new FakeTwilioServer(options.TwilioFakePort, ledger) : null;
         if (fake is not null)
         {
             await fake.StartAsync();
             Console.WriteLine($"fake Twilio REST server on {fake.BaseUrl} (start the service with Twilio__Enabled=true Twilio__ApiBaseUrl={fake.BaseUrl})");
         }
+
+        var startedAtUtc = DateTimeOffset.UtcNow;
+        var startedAt = Stopwatch.GetTimestamp();
+        var measureFrom = startedAt + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
+        series.Start(measureFrom);
+        ledger.Start(measureFrom);
 
         var senders = SenderPlan.Senders(options.Senders, options.Seed);
         var stats = new LoadStats();

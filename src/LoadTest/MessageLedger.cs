@@ -10,6 +10,8 @@ namespace Switchboard.LoadTest;
 /// </summary>
 public sealed class MessageLedger(long measureFrom = long.MinValue, TimeSeries? series = null)
 {
+    private long _measureFrom = measureFrom;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SenderOrder> _senders = new(StringComparer.Ordinal);
@@ -30,12 +32,15 @@ public sealed class MessageLedger(long measureFrom = long.MinValue, TimeSeries? 
     /// <summary>Acknowledged messages still waiting for their reply.</summary>
     public long Outstanding { get { lock (_gate) { return _messages.Values.Count(m => m.AckIndex >= 0 && m.Replies == 0); } } }
 
+    /// <summary>Messages first sent before <paramref name="measureFrom"/> (the warm-up) are not in the reply latency.</summary>
+    public void Start(long measureFrom) => Interlocked.Exchange(ref _measureFrom, measureFrom);
+
     /// <summary>The first delivery of a message is about to be sent (its <paramref name="sentAt"/> is the latency origin).</summary>
     public void Sent(string messageSid, string sender, long sentAt)
     {
         lock (_gate)
         {
-            _messages.TryAdd(messageSid, new Entry(sender, sentAt, sentAt >= measureFrom));
+            _messages.TryAdd(messageSid, new Entry(sender, sentAt, sentAt >= Interlocked.Read(ref _measureFrom)));
         }
     }
 

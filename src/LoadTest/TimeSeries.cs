@@ -8,10 +8,15 @@ namespace Switchboard.LoadTest;
 /// </summary>
 public sealed class TimeSeries(long origin)
 {
+    private long _origin = origin;
+
     private readonly Lock _gate = new();
     private readonly List<Bucket> _buckets = [];
 
-    public long Origin => origin;
+    public long Origin => Interlocked.Read(ref _origin);
+
+    /// <summary>Sets the origin when it is known only after construction (the first send).</summary>
+    public void Start(long at) => Interlocked.Exchange(ref _origin, at);
 
     public void Sent(long at) => Add(at, b => b.Sent++);
 
@@ -49,6 +54,7 @@ public sealed class TimeSeries(long origin)
 
     private void Add(long at, Action<Bucket> update)
     {
+        var origin = Origin;
         if (at < origin)
         {
             return;
