@@ -10,16 +10,20 @@ namespace Switchboard.LoadTest;
 /// </summary>
 public sealed class LoadRunner(LoadOptions options, WebhookClient client, string[] senders)
 {
-    /// <summary>Runs until every message is sent and answered, <c>--duration</c> passes, or <paramref name="abort"/>.</summary>
+    /// <summary>
+    /// Runs until every message is sent and answered, <c>--warmup</c> plus <c>--duration</c> pass, or <paramref name="abort"/>;
+    /// then waits for the redeliveries still scheduled.
+    /// </summary>
     public async Task RunAsync(CancellationToken abort)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
         if (options.Duration is { } duration)
         {
-            stop.CancelAfter(duration);
+            stop.CancelAfter(options.Warmup + duration);
         }
 
         await (options.Rate is { } rate ? OpenAsync(rate, stop.Token, abort) : ClosedAsync(stop.Token, abort));
+        await client.DrainAsync();
     }
 
     private Task ClosedAsync(CancellationToken stop, CancellationToken abort)
@@ -39,7 +43,7 @@ public sealed class LoadRunner(LoadOptions options, WebhookClient client, string
                     return;
                 }
 
-                await client.SendAsync(senders[s], Stopwatch.GetTimestamp(), abort);
+                await client.SendAsync(senders[s], options.BodyFor(s, message), Stopwatch.GetTimestamp(), abort);
             }
         }
     }
@@ -64,14 +68,14 @@ public sealed class LoadRunner(LoadOptions options, WebhookClient client, string
             }
 
             var s = (int)(k % senders.Length);
-            last[s] = SendAfterAsync(last[s], senders[s], intended, abort);
+            last[s] = SendAfterAsync(last[s], senders[s], options.BodyFor(s, (int)(k / senders.Length)), intended, abort);
         }
 
         await Task.WhenAll(last.Where(t => t is not null)!);
     }
 
     /// <summary>One sender's messages stay in order: wait for its previous ack (that wait counts as latency).</summary>
-    private async Task SendAfterAsync(Task? previous, string sender, long intended, CancellationToken abort)
+    private async Task SendAfterAsync(Task? previous, string sender, string body, long intended, CancellationToken abort)
     {
         if (previous is not null)
         {
@@ -80,7 +84,7 @@ public sealed class LoadRunner(LoadOptions options, WebhookClient client, string
 
         if (!abort.IsCancellationRequested)
         {
-            await client.SendAsync(sender, intended, abort);
+            await client.SendAsync(sender, body, intended, abort);
         }
     }
 }

@@ -10,14 +10,41 @@ public sealed class LoadStats
     private long _completed;
     private long _errors;
     private long _timeouts;
+    private long _retries;
+    private long _redelivered;
+    private long _redeliveriesAcked;
+    private long _unacknowledged;
+    private long _failedRedeliveries;
+    private long _measuredAcks;
 
+    /// <summary>Ack latency of first deliveries and their retries, after the warm-up.</summary>
     public LatencyHistogram Ack { get; } = new();
 
+    /// <summary>Ack latency of redeliveries (same MessageSid again), after the warm-up.</summary>
+    public LatencyHistogram RedeliveryAck { get; } = new();
+
+    /// <summary>Requests completed: answered with any status, failed or timed out.</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
     public long Errors => Interlocked.Read(ref _errors);
 
     public long Timeouts => Interlocked.Read(ref _timeouts);
+
+    /// <summary>Retries of a message after a 5xx or timeout (<c>--retry-5xx</c>).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Redeliveries sent (<c>--redeliver</c>).</summary>
+    public long Redelivered => Interlocked.Read(ref _redelivered);
+
+    public long RedeliveriesAcked => Interlocked.Read(ref _redeliveriesAcked);
+
+    /// <summary>Messages whose first delivery (and retries) never got 200.</summary>
+    public long Unacknowledged => Interlocked.Read(ref _unacknowledged);
+
+    public long FailedRedeliveries => Interlocked.Read(ref _failedRedeliveries);
+
+    /// <summary>200s of first deliveries and retries after the warm-up (the acks/s figure).</summary>
+    public long MeasuredAcks => Interlocked.Read(ref _measuredAcks);
 
     public long NonOk => _statusCodes.Where(s => s.Key != 200).Sum(s => s.Value);
 
@@ -25,9 +52,17 @@ public sealed class LoadStats
 
     public IReadOnlyDictionary<string, long> ErrorKinds => new SortedDictionary<string, long>(_errorKinds, StringComparer.Ordinal);
 
-    public void RecordResponse(int statusCode, TimeSpan latency)
+    public void RecordResponse(int statusCode, TimeSpan latency, bool measured, bool redelivery = false)
     {
-        Ack.Record(latency);
+        if (measured)
+        {
+            (redelivery ? RedeliveryAck : Ack).Record(latency);
+            if (statusCode == 200 && !redelivery)
+            {
+                Interlocked.Increment(ref _measuredAcks);
+            }
+        }
+
         _statusCodes.AddOrUpdate(statusCode, 1, (_, n) => n + 1);
         Interlocked.Increment(ref _completed);
     }
@@ -43,5 +78,15 @@ public sealed class LoadStats
         Interlocked.Increment(ref _errors);
         _errorKinds.AddOrUpdate(kind, 1, (_, n) => n + 1);
         Interlocked.Increment(ref _completed);
+    }
+
+    public void RecordRetry() => Interlocked.Increment(ref _retries);
+
+    public void RecordUnacknowledged() => Interlocked.Increment(ref _unacknowledged);
+
+    public void RecordRedelivery(bool acked)
+    {
+        Interlocked.Increment(ref _redelivered);
+        Interlocked.Increment(ref acked ? ref _redeliveriesAcked : ref _failedRedeliveries);
     }
 }

@@ -35,7 +35,36 @@ public static class RunCommand
         CustomParser = r => ValueParsers.TryParseDuration(Single(r), out var d) ? d : Error<TimeSpan>(r, "a duration such as 30s or 2m"),
     };
 
-    private static readonly Option<string> Body = new("--body") { Description = "Message text.", DefaultValueFactory = _ => "check my timesheet" };
+    private static readonly Option<string[]> Body = new("--body")
+    {
+        Description = "Message text; repeat for a mix (sender i's message m gets text (i + m) mod count). "
+            + "Default mix: 'log 1h on Apollo today', 'check my timesheet', 'log 30 mins on Zeus yesterday', 'hours'.",
+    };
+
+    private static readonly Option<FileInfo?> Bodies = new("--bodies") { Description = "File of message texts, one a line (blank lines skipped); added to any --body." };
+
+    private static readonly Option<double> Redeliver = new("--redeliver")
+    {
+        Description = "Share of messages (0 to 1) delivered a second time with the same MessageSid, form and signature 100-1000 ms after the first, as Twilio does.",
+        CustomParser = r => double.TryParse(Single(r), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 1
+            ? v : Error<double>(r, "a fraction between 0 and 1"),
+    };
+
+    private static readonly Option<int> Retry5xx = new("--retry-5xx")
+    {
+        Description = "Send a message answered with 5xx (or timed out) again, up to N times, like Twilio (0: not retried; it counts as not acked).",
+    };
+
+    private static readonly Option<TimeSpan> Warmup = new("--warmup")
+    {
+        Description = "Send for this long first without counting it in latency and throughput (10s); --duration comes after it.",
+        CustomParser = r => ValueParsers.TryParseDuration(Single(r), out var d) ? d : Error<TimeSpan>(r, "a duration such as 10s"),
+    };
+
+    private static readonly Option<DirectoryInfo?> ReportDir = new("--report") { Description = "Write report.json, report.md and a self-contained report.html (charts) to this directory." };
+    private static readonly Option<double?> MaxAckP99 = Threshold("--max-ack-p99", "Fail (exit 5) when the ack p99 is above this many ms.");
+    private static readonly Option<double?> MaxReplyP99 = Threshold("--max-reply-p99", "Fail (exit 5) when the reply p99 is above this many ms (with --expect-replies).");
+    private static readonly Option<double?> MaxErrorRate = Threshold("--max-error-rate", "Fail (exit 5) when the share of requests not answered 200 is above this (0 to 1).");
 
     private static readonly Option<double?> Rate = new("--rate")
     {
@@ -84,8 +113,8 @@ public static class RunCommand
     {
         var command = new Command("run", "Send signed inbound-SMS webhooks from many concurrent senders and report ack latency.")
         {
-            Url, AuthToken, SignatureUrl, Senders, Messages, Concurrency, Duration, Body, Rate, Json, Seed, To, AccountSid, Timeout,
-            ExpectReplies, TwilioFakePort, ReplyTimeout, AllowRemote,
+            Url, AuthToken, SignatureUrl, Senders, Messages, Concurrency, Duration, Body, Bodies, Rate, Json, Seed, To, AccountSid, Timeout,
+            ExpectReplies, TwilioFakePort, ReplyTimeout, AllowRemote, Redeliver, Retry5xx, Warmup, ReportDir, MaxAckP99, MaxReplyP99, MaxErrorRate,
         };
         command.Validators.Add(result =>
         {
@@ -93,6 +122,16 @@ public static class RunCommand
             if (url is not null && !result.GetValue(AllowRemote) && !url.IsLoopback)
             {
                 result.AddError($"--url {url} is not loopback: pass --allow-remote if it is your own deployment.");
+            }
+
+            if (result.GetValue(Bodies) is { } file && !file.Exists)
+            {
+                result.AddError($"--bodies {file.FullName} does not exist.");
+            }
+
+            if (result.GetValue(Retry5xx) < 0)
+            {
+                result.AddError("--retry-5xx must be 0 or more.");
             }
         });
         command.SetAction((parse, cancel) => run(Bind(parse), cancel));
@@ -108,7 +147,7 @@ public static class RunCommand
         Messages = parse.GetValue(Messages),
         Concurrency = parse.GetValue(Concurrency),
         Duration = parse.GetValue(Duration),
-        Body = parse.GetValue(Body) ?? "",
+        Bodies = BodiesOf(parse),
         Rate = parse.GetValue(Rate),
         Json = parse.GetValue(Json),
         Seed = parse.GetValue(Seed),
@@ -118,6 +157,31 @@ public static class RunCommand
         ExpectReplies = parse.GetValue(ExpectReplies),
         TwilioFakePort = parse.GetValue(TwilioFakePort),
         ReplyTimeout = parse.GetValue(ReplyTimeout),
+        Redeliver = parse.GetValue(Redeliver),
+        Retry5xx = parse.GetValue(Retry5xx),
+        Warmup = parse.GetValue(Warmup),
+        ReportDirectory = parse.GetValue(ReportDir),
+        MaxAckP99Ms = parse.GetValue(MaxAckP99),
+        MaxReplyP99Ms = parse.GetValue(MaxReplyP99),
+        MaxErrorRate = parse.GetValue(MaxErrorRate),
+    };
+
+    private static IReadOnlyList<string> BodiesOf(ParseResult parse)
+    {
+        var bodies = (parse.GetValue(Body) ?? []).Where(b => b.Length > 0).ToList();
+        if (parse.GetValue(Bodies) is { } file)
+        {
+            bodies.AddRange(File.ReadAllLines(file.FullName).Select(l => l.Trim()).Where(l => l.Length > 0));
+        }
+
+        return bodies.Count > 0 ? bodies : LoadOptions.DefaultBodies;
+    }
+
+    private static Option<double?> Threshold(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = r => double.TryParse(Single(r), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= 0
+            ? v : Error<double?>(r, "a number of at least 0"),
     };
 
     private static Option<int> Positive(string name, int defaultValue, string description)

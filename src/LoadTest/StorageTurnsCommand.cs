@@ -101,7 +101,7 @@ public static class StorageTurnsCommand
     {
         var url = parse.GetRequiredValue(Url);
         var proxy = parse.GetRequiredValue(Proxy);
-        var replies = new ReplyTracker();
+        var replies = new MessageLedger();
         await using var fake = new FakeTwilioServer(parse.GetValue(TwilioFakePort), replies);
         await fake.StartAsync();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -166,8 +166,8 @@ public static class StorageTurnsCommand
             measured = parse.GetValue(Measured),
             fresh = parse.GetValue(Fresh),
             settleSeconds = settle.TotalSeconds,
-            unmatchedReplies = replies.Unmatched,
-            foreignReplies = replies.Foreign,
+            unmatchedReplies = replies.Summarize().Unmatched,
+            duplicateReplies = replies.Summarize().DuplicateReplies,
             phases = phases.Select(p => new
             {
                 p.Name, p.Turns, p.Seconds, p.WritesPerTurn, p.ReadsPerTurn,
@@ -176,9 +176,10 @@ public static class StorageTurnsCommand
         };
         Console.WriteLine();
         Console.Write(Format(phases));
-        if (replies.Unmatched + replies.Foreign > 0)
+        var ledger = replies.Summarize();
+        if (ledger.Unmatched + ledger.DuplicateReplies > 0)
         {
-            Console.WriteLine($"note: {replies.Unmatched} replies beyond one per message, {replies.Foreign} to numbers that did not text.");
+            Console.WriteLine($"note: {ledger.DuplicateReplies} replies beyond one per message, {ledger.Unmatched} naming no message of this run.");
         }
 
         if (parse.GetValue(Json) is { } json)
@@ -236,7 +237,7 @@ public static class StorageTurnsCommand
     private sealed class ConversationFailed(string message) : Exception(message);
 
     /// <summary>Sends signed webhooks for one sender at a time, each after the previous reply arrived.</summary>
-    private sealed class Conversation(HttpClient http, Uri url, string authToken, ReplyTracker replies, TimeSpan replyTimeout, DateOnly todayUtc)
+    private sealed class Conversation(HttpClient http, Uri url, string authToken, MessageLedger replies, TimeSpan replyTimeout, DateOnly todayUtc)
     {
         private readonly string _webhook = url.ToString().TrimEnd('/') + "/twilio/sms";
 
@@ -251,9 +252,10 @@ public static class StorageTurnsCommand
         private async Task TurnAsync(string sender, int turn, CancellationToken cancel)
         {
             var body = MessageFor(turn, todayUtc);
+            var sid = SenderPlan.NewMessageSid();
             var form = new KeyValuePair<string, string>[]
             {
-                new("MessageSid", SenderPlan.NewMessageSid()),
+                new("MessageSid", sid),
                 new("AccountSid", "AC00000000000000000000000000000000"),
                 new("From", sender),
                 new("To", "+15005550006"),
@@ -262,8 +264,8 @@ public static class StorageTurnsCommand
             };
             using var request = new HttpRequestMessage(HttpMethod.Post, _webhook) { Content = new FormUrlEncodedContent(form) };
             request.Headers.TryAddWithoutValidation(TwilioSigner.Header, TwilioSigner.Sign(authToken, _webhook, form));
-            var expected = replies.Received + 1;
-            replies.Sending(sender, Stopwatch.GetTimestamp());
+            var expected = replies.AnsweredMessages + 1;
+            replies.Sent(sid, sender, Stopwatch.GetTimestamp());
             using (var response = await http.SendAsync(request, cancel))
             {
                 if ((int)response.StatusCode != 200)
@@ -272,8 +274,10 @@ public static class StorageTurnsCommand
                 }
             }
 
+            replies.Acked(sid);
+
             var deadline = Stopwatch.GetTimestamp() + (long)(replyTimeout.TotalSeconds * Stopwatch.Frequency);
-            while (replies.Received < expected)
+            while (replies.AnsweredMessages < expected)
             {
                 if (Stopwatch.GetTimestamp() > deadline)
                 {

@@ -1,23 +1,33 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 
 namespace Switchboard.LoadTest;
 
-/// <summary>Sends one signed inbound-SMS webhook and records its acknowledgement.</summary>
+/// <summary>
+/// Sends signed inbound-SMS webhooks and records their acknowledgements: one message is its first delivery, retries
+/// after a 5xx or timeout (<c>--retry-5xx</c>), and for a share of messages a redelivery with the same MessageSid, form
+/// and signature 100–1000 ms after the first delivery completed (<c>--redeliver</c>), as Twilio does.
+/// </summary>
 public sealed class WebhookClient : IDisposable
 {
+    private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(500);
     private readonly HttpClient _http;
     private readonly LoadOptions _options;
     private readonly LoadStats _stats;
-    private readonly ReplyTracker? _replies;
+    private readonly MessageLedger _ledger;
+    private readonly TimeSeries _series;
     private readonly Uri _webhookUrl;
     private readonly string _signedUrl;
+    private readonly ConcurrentBag<Task> _redeliveries = [];
+    private long _messages;
 
-    public WebhookClient(LoadOptions options, LoadStats stats, ReplyTracker? replies)
+    public WebhookClient(LoadOptions options, LoadStats stats, MessageLedger ledger, TimeSeries series)
     {
         _options = options;
         _stats = stats;
-        _replies = replies;
+        _ledger = ledger;
+        _series = series;
         _webhookUrl = options.WebhookUrl;
         _signedUrl = options.SignedUrl;
         var handler = new SocketsHttpHandler
@@ -33,30 +43,105 @@ public sealed class WebhookClient : IDisposable
         _http.DefaultRequestHeaders.ExpectContinue = false;
     }
 
-    /// <summary>Sends the next message of <paramref name="sender"/>; latency counts from <paramref name="intendedStart"/>.</summary>
-    public async Task SendAsync(string sender, long intendedStart, CancellationToken abort)
+    /// <summary>Sends a new message of <paramref name="sender"/>; latency counts from <paramref name="intendedStart"/>.</summary>
+    public async Task SendAsync(string sender, string body, long intendedStart, CancellationToken abort)
     {
+        var sid = SenderPlan.NewMessageSid();
         var form = new KeyValuePair<string, string>[]
         {
-            new("MessageSid", SenderPlan.NewMessageSid()),
+            new("MessageSid", sid),
             new("AccountSid", _options.AccountSid),
             new("From", sender),
             new("To", _options.To),
-            new("Body", _options.Body),
+            new("Body", body),
             new("NumMedia", "0"),
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, _webhookUrl) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.TryAddWithoutValidation(TwilioSigner.Header, TwilioSigner.Sign(_options.AuthToken, _signedUrl, form));
+        var signature = TwilioSigner.Sign(_options.AuthToken, _signedUrl, form);
+        var measured = intendedStart >= _series.Origin;
+        _ledger.Sent(sid, sender, intendedStart);
+        _series.Sent(intendedStart);
 
-        _replies?.Sending(sender, intendedStart);
+        var start = intendedStart;
+        for (var attempt = 0; ; attempt++)
+        {
+            var status = await PostAsync(form, signature, start, measured, redelivery: false, abort);
+            if (status == 200)
+            {
+                _ledger.Acked(sid);
+                break;
+            }
+
+            // 0 = timeout or connection error: Twilio retries those like a 5xx.
+            if (attempt >= _options.Retry5xx || status is > 0 and < 500 || abort.IsCancellationRequested)
+            {
+                _stats.RecordUnacknowledged();
+                break;
+            }
+
+            _stats.RecordRetry();
+            await Task.Delay(RetryBackoff * (attempt + 1), CancellationToken.None);
+            start = Stopwatch.GetTimestamp();
+        }
+
+        if (ShouldRedeliver())
+        {
+            _redeliveries.Add(RedeliverAsync(sid, form, signature, abort));
+        }
+    }
+
+    /// <summary>Waits for the redeliveries still scheduled.</summary>
+    public Task DrainAsync() => Task.WhenAll(_redeliveries);
+
+    /// <summary>Exactly round(n × fraction) of the first n messages are redelivered, spread evenly.</summary>
+    private bool ShouldRedeliver()
+    {
+        if (_options.Redeliver <= 0)
+        {
+            return false;
+        }
+
+        var n = Interlocked.Increment(ref _messages);
+        return Math.Floor(n * _options.Redeliver) > Math.Floor((n - 1) * _options.Redeliver);
+    }
+
+    private async Task RedeliverAsync(string sid, KeyValuePair<string, string>[] form, string signature, CancellationToken abort)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1001)), CancellationToken.None);
+        if (abort.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        var status = await PostAsync(form, signature, start, start >= _series.Origin, redelivery: true, abort);
+        if (status == 200)
+        {
+            _ledger.Acked(sid);
+        }
+
+        _stats.RecordRedelivery(status == 200);
+    }
+
+    /// <summary>One request; returns its status code, or 0 for a timeout or a connection error.</summary>
+    private async Task<int> PostAsync(KeyValuePair<string, string>[] form, string signature, long start, bool measured, bool redelivery, CancellationToken abort)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _webhookUrl) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.TryAddWithoutValidation(TwilioSigner.Header, signature);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
         timeout.CancelAfter(_options.Timeout);
-        var status = 0;
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-            status = (int)response.StatusCode;
-            _stats.RecordResponse(status, Stopwatch.GetElapsedTime(intendedStart));
+            var status = (int)response.StatusCode;
+            var now = Stopwatch.GetTimestamp();
+            var latency = Stopwatch.GetElapsedTime(start, now);
+            _stats.RecordResponse(status, latency, measured, redelivery);
+            if (status == 200 && !redelivery)
+            {
+                _series.Acked(now, latency);
+            }
+
+            return status;
         }
         catch (OperationCanceledException) when (!abort.IsCancellationRequested)
         {
@@ -66,13 +151,8 @@ public sealed class WebhookClient : IDisposable
         {
             _stats.RecordError(ex.HttpRequestError.ToString());
         }
-        finally
-        {
-            if (status != 200)
-            {
-                _replies?.Failed(sender);
-            }
-        }
+
+        return 0;
     }
 
     public void Dispose() => _http.Dispose();
