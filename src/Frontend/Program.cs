@@ -3,7 +3,7 @@ using Switchboard.Api.DevPhone;
 using Switchboard.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-var cluster = ClusterHosting.ReadOptions<ClusterClientOptions>(builder.Configuration);
+var cluster = builder.ReadClusterOptions<ClusterClientOptions>();
 builder.UseOrleansClient(client => client.UseSwitchboardClustering(cluster, builder.Configuration));
 builder.Services.AddSwitchboardApi(builder.Configuration);
 builder.Services.AddSwitchboardTelemetry();

@@ -3,6 +3,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -28,6 +29,26 @@ public static partial class ClusterHosting
         if (!Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true))
         {
             throw new InvalidOperationException($"Invalid {ClusterSettings.Section} settings: {string.Join(" ", errors.Select(e => e.ErrorMessage))}");
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Reads and checks the "Orleans" section (<see cref="ReadOptions{T}"/>), then hides <c>Orleans:Clustering</c> from
+    /// Orleans itself: Orleans configures providers from its "Orleans" section, and a value there would make it look
+    /// for a clustering provider named "Default" and stop the host. Switchboard configures clustering in code from the
+    /// value read here. Call before UseOrleans / UseOrleansClient.
+    /// </summary>
+    public static T ReadClusterOptions<T>(this IHostApplicationBuilder builder)
+        where T : ClusterSettings, new()
+    {
+        var options = ReadOptions<T>(builder.Configuration);
+        var key = $"{ClusterSettings.Section}:{nameof(ClusterSettings.Clustering)}";
+        if (builder.Configuration[key] is not null)
+        {
+            // The last source wins: a null value makes the section look absent (no value, no children).
+            builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>(key, null)]);
         }
 
         return options;

@@ -18,7 +18,7 @@ public static class SiloHosting
     public static WebApplicationBuilder UseSwitchboardSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var silo = ClusterHosting.ReadOptions<SiloOptions>(configuration);
+        var silo = builder.ReadClusterOptions<SiloOptions>();
 
         // One client (one connection pool) for grain state, reminders, membership and the conversation history.
         var tables = ClusterHosting.StorageTables(configuration);
