@@ -18,7 +18,7 @@ public abstract class ClusterSettings : IValidatableObject
 {
     public const string Section = "Orleans";
 
-    /// <summary><c>Localhost</c> or <c>AzureStorage</c> (case-insensitive). Read as text so that a typo gets a clear message.</summary>
+    /// <summary><c>Localhost</c> (also when empty) or <c>AzureStorage</c>, case-insensitive. Read as text so that a typo gets a clear message.</summary>
     public string Clustering { get; set; } = nameof(ClusteringMode.Localhost);
 
     /// <summary>Silos (and their clients) with the same ClusterId form one cluster.</summary>
@@ -44,10 +44,13 @@ public abstract class ClusterSettings : IValidatableObject
         }
     }
 
-    /// <summary>The mode named by <paramref name="value"/>, or null (numbers such as "1" are not names).</summary>
+    /// <summary>
+    /// The mode named by <paramref name="value"/> (empty: the default, Localhost), or null for anything else (no numbers,
+    /// no lists).
+    /// </summary>
     public static ClusteringMode? ParseClustering(string? value) =>
-        !string.IsNullOrWhiteSpace(value) && !char.IsAsciiDigit(value.Trim()[0]) && Enum.TryParse<ClusteringMode>(value.Trim(), ignoreCase: true, out var mode)
-            && Enum.IsDefined(mode) ? mode : null;
+        string.IsNullOrWhiteSpace(value) ? ClusteringMode.Localhost
+        : Enum.GetValues<ClusteringMode>().Where(m => m.ToString().Equals(value.Trim(), StringComparison.OrdinalIgnoreCase)).Cast<ClusteringMode?>().FirstOrDefault();
 }
 
 /// <summary>Configuration section "Orleans" as a silo reads it: where it listens and which cluster it joins.</summary>
