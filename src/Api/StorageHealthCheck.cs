@@ -6,11 +6,13 @@ namespace Switchboard.Api;
 /// <summary>Healthy when a silo activates a grain and grain storage accepts a write, within five seconds.</summary>
 internal sealed class StorageHealthCheck(IGrainFactory grains) : IHealthCheck
 {
+    private static readonly string Probe = IHealthProbeGrain.KeyFor("probe");
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await grains.GetGrain<IHealthProbeGrain>("probe").Check().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await grains.GetGrain<IHealthProbeGrain>(Probe).Check().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex)

@@ -20,6 +20,8 @@ public sealed partial class StorageWatch(
     /// <summary>A probe write taking this long is a hang, not load (saturated storage answers within a few seconds).</summary>
     public static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(10);
 
+    private static readonly string WatchProbe = IHealthProbeGrain.KeyFor("storage-watch");
+
     private volatile bool _down;
 
     // The probe in flight. A new check waits for it rather than queue another call behind it on the probe grain,
@@ -53,7 +55,7 @@ public sealed partial class StorageWatch(
             if (_probe is not { IsCompleted: false })
             {
                 // Its own probe grain: /health's calls must not queue behind a hung watch probe, nor the other way.
-                _probe = grains.GetGrain<IHealthProbeGrain>("storage-watch").Check();
+                _probe = grains.GetGrain<IHealthProbeGrain>(WatchProbe).Check();
             }
 
             await _probe.WaitAsync(HungAfter, time, stoppingToken);

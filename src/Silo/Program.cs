@@ -2,13 +2,15 @@ using Orleans.Dashboard;
 using Switchboard.Api;
 using Switchboard.Api.DevPhone;
 using Switchboard.Grains;
+using Switchboard.Grains.Telemetry;
+using Switchboard.Hosting;
 using Switchboard.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseSwitchboardSilo();
 builder.Services.AddSwitchboardGrains(builder.Configuration, builder.Environment.IsDevelopment());
 builder.Services.AddSwitchboardApi(builder.Configuration);
-builder.Services.AddSwitchboardTelemetry();
+builder.Services.AddSwitchboardTelemetry(SwitchboardMetrics.MeterName);
 
 var app = builder.Build();
 app.UseForwardedHeaders();

@@ -1,44 +1,39 @@
-using System.ComponentModel.DataAnnotations;
-using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Switchboard.Contracts;
+using Switchboard.Hosting;
+using SiloOptions = Switchboard.Hosting.SiloOptions;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Outbound;
 using Switchboard.Grains.Timesheets;
 
 namespace Switchboard.Silo;
 
-/// <summary>The silo: Azure Storage for grain state and reminders, localhost clustering, the dashboard.</summary>
+/// <summary>The silo: Azure Storage for grain state and reminders, clustering by Orleans:Clustering (ClusterHosting), the dashboard.</summary>
 public static class SiloHosting
 {
-    public const string StorageConnectionName = "AzureStorage";
-
     public static WebApplicationBuilder UseSwitchboardSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
-        Validate(silo);
-        var storage = configuration.GetConnectionString(StorageConnectionName);
-        if (string.IsNullOrWhiteSpace(storage))
-        {
-            throw new InvalidOperationException(
-                "ConnectionStrings:AzureStorage is not set (environment: ConnectionStrings__AzureStorage). ./run.sh starts Azurite and sets it.");
-        }
+        var silo = builder.ReadClusterOptions<SiloOptions>();
 
-        // One client (one connection pool) for grain state and reminders.
-        var tables = new TableServiceClient(storage, StorageClientOptions());
-        builder.Services.AddSingleton<IConversationHistory>(new TableConversationHistory(tables, silo.ServiceId));
+        // One client (one connection pool) for grain state, reminders, membership and the conversation history.
+        var tables = ClusterHosting.StorageTables(configuration);
+        // Keyed by the ServiceId in force (Kubernetes hosting may set it from ORLEANS_SERVICE_ID), like grain state.
+        builder.Services.AddSingleton<IConversationHistory>(sp =>
+            new TableConversationHistory(tables, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         builder.UseOrleans(orleans =>
         {
-            orleans.Configure<ClusterOptions>(o =>
+            orleans.UseSwitchboardClustering(silo, tables);
+            if (silo.Kubernetes)
             {
-                o.ClusterId = silo.ClusterId;
-                o.ServiceId = silo.ServiceId;
-            });
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+                // POD_NAME, POD_NAMESPACE, POD_IP (set by the manifests): silo name, namespace, advertised address.
+                orleans.UseKubernetesHosting();
+            }
+
             orleans.AddAzureTableGrainStorage(StorageNames.State, options => options.Configure<Serializer>((o, serializer) =>
             {
                 o.TableServiceClient = tables;
@@ -52,22 +47,6 @@ public static class SiloHosting
             orleans.AddDashboard();
         });
         return builder;
-    }
-
-    /// <summary>
-    /// The SDK's defaults (100 s per try, 3 retries) let a hung storage account hold a write, and the grain waiting on
-    /// it, for minutes. A table operation answers in milliseconds when storage is well and in a few seconds when it is
-    /// saturated, so 8 s per try and two retries free the grain within about 25 s; the webhook's own deadline
-    /// (Webhook:AcceptTimeout) and the storage watch see a hang sooner.
-    /// </summary>
-    public static TableClientOptions StorageClientOptions()
-    {
-        var options = new TableClientOptions();
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(8);
-        options.Retry.MaxRetries = 2;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        return options;
     }
 
     /// <summary>
@@ -89,14 +68,5 @@ public static class SiloHosting
         }
 
         return shortest;
-    }
-
-    private static void Validate(SiloOptions silo)
-    {
-        var errors = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(silo, new ValidationContext(silo), errors, validateAllProperties: true))
-        {
-            throw new InvalidOperationException($"Invalid {SiloOptions.Section} settings: {string.Join(" ", errors.Select(e => e.ErrorMessage))}");
-        }
     }
 }

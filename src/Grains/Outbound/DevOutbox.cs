@@ -9,11 +9,11 @@ namespace Switchboard.Grains.Outbound;
 /// </summary>
 public sealed partial class DevOutbox(ILogger<DevOutbox> logger) : ISmsSender
 {
-    private long _sequence;
-
     public Task<SendResult> SendAsync(string outboundId, OutboundSms message)
     {
-        var sid = $"DEV{Interlocked.Increment(ref _sequence):D10}";
+        // Unique across silos and restarts (a per-process counter would hand two silos, or a restarted one, the same
+        // SID), shaped like Twilio's: two letters and 32 hex digits.
+        var sid = $"DV{Guid.NewGuid():N}";
         LogOutbox(logger, PhoneMask.Mask(message.To), sid, message.Body.Length);
         return Task.FromResult(SendResult.Accepted(sid));
     }

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Switchboard.Api;
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
-using Switchboard.Silo;
+using Switchboard.Hosting;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Deploy;
@@ -16,13 +16,6 @@ namespace Switchboard.Tests.Deploy;
 /// </summary>
 public sealed class DeployConfigurationTests
 {
-    /// <summary>
-    /// Keys the scale-out work (issue 9) adds to SiloOptions on another branch. Read from SiloOptions by reflection like
-    /// every other key once they exist there; listed here only so that this branch's test passes on its own.
-    /// TODO(issue 9): remove when merging with the branch that adds them to SiloOptions.
-    /// </summary>
-    private static readonly string[] AddedByIssue9 = ["Orleans:Clustering", "Orleans:AdvertisedIPAddress", "Orleans:Kubernetes"];
-
     /// <summary>Variables the .NET runtime, ASP.NET Core, OpenTelemetry or Orleans' Kubernetes hosting read themselves.</summary>
     private static readonly string[] RuntimeVariablePrefixes = ["ASPNETCORE_", "DOTNET_", "POD_", "OTEL_"];
 
@@ -34,7 +27,8 @@ public sealed class DeployConfigurationTests
         typeof(TwilioOptions).Assembly, // Switchboard.Contracts
         typeof(AgentOptions).Assembly, // Switchboard.Grains
         typeof(WebhookOptions).Assembly, // Switchboard.Api
-        typeof(SiloOptions).Assembly, // Switchboard.Silo
+        typeof(SiloOptions).Assembly, // Switchboard.Hosting
+        typeof(Switchboard.Silo.SiloHosting).Assembly, // Switchboard.Silo
     ];
 
     [Fact]
@@ -119,11 +113,12 @@ public sealed class DeployConfigurationTests
     {
         var keys = new Dictionary<string, PropertyInfo?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["ConnectionStrings:" + SiloHosting.StorageConnectionName] = null,
+            ["ConnectionStrings:" + ClusterHosting.StorageConnectionName] = null,
         };
         foreach (var type in SwitchboardAssemblies.Distinct().SelectMany(a => a.GetTypes()))
         {
-            if (type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is not { IsLiteral: true } field
+            // Inherited too (SiloOptions and the front end's options share the "Orleans" section of ClusterSettings).
+            if (type.IsAbstract || type.GetField("Section", BindingFlags.Public | BindingFlags.Static | BindingFlags.FlattenHierarchy) is not { IsLiteral: true } field
                 || field.GetRawConstantValue() is not string section)
             {
                 continue;
@@ -136,11 +131,6 @@ public sealed class DeployConfigurationTests
                     keys[$"{section}:{property.Name}"] = property;
                 }
             }
-        }
-
-        foreach (var key in AddedByIssue9)
-        {
-            keys.TryAdd(key, null);
         }
 
         return keys;

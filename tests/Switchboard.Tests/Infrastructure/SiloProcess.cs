@@ -4,8 +4,8 @@ using System.Text;
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
-/// The real host (src/Silo) as a separate OS process, so a test can kill it with SIGKILL the way a crash would,
-/// then start another on the same storage.
+/// The real host (src/Silo, or the stand-alone front end src/Frontend) as a separate OS process, so a test can kill it
+/// with SIGKILL the way a crash would, then start another on the same storage.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -20,6 +20,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The OS process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>What the host printed so far (for failure messages).</summary>
     public string Output
     {
@@ -32,11 +35,13 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <param name="settings">Configuration keys (":" or "__") passed as environment variables.</param>
+    /// <param name="project">The host under src/: "Silo" (default) or "Frontend" (built with the tests, see the csproj).</param>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string project = "Silo")
     {
-        var siloDirectory = Path.Combine(RepositoryRoot.Path, "src", "Silo");
+        var siloDirectory = Path.Combine(RepositoryRoot.Path, "src", project);
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var dll = Path.Combine(siloDirectory, "bin", configuration, "net10.0", "Switchboard.Silo.dll");
+        var dll = Path.Combine(siloDirectory, "bin", configuration, "net10.0", $"Switchboard.{project}.dll");
         var baseUrl = $"http://127.0.0.1:{FreePorts.Next()}";
         var start = new ProcessStartInfo("dotnet")
         {
@@ -53,7 +58,7 @@ public sealed class SiloProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The silo did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{project} did not start.");
         var silo = new SiloProcess(process, baseUrl);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
@@ -66,7 +71,7 @@ public sealed class SiloProcess : IAsyncDisposable
             {
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"The silo exited with {process.ExitCode}:\n{silo.Output}");
+                    throw new InvalidOperationException($"{project} exited with {process.ExitCode}:\n{silo.Output}");
                 }
 
                 try
@@ -79,7 +84,7 @@ public sealed class SiloProcess : IAsyncDisposable
                 }
             },
             TimeSpan.FromSeconds(60),
-            "the silo to report healthy");
+            $"{project} to report healthy");
         return silo;
     }
 

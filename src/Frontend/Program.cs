@@ -1,0 +1,20 @@
+using Switchboard.Api;
+using Switchboard.Api.DevPhone;
+using Switchboard.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+var cluster = builder.ReadClusterOptions<ClusterClientOptions>();
+builder.UseOrleansClient(client => client.UseSwitchboardClustering(cluster, builder.Configuration));
+builder.Services.AddSwitchboardApi(builder.Configuration);
+builder.Services.AddSwitchboardTelemetry();
+
+var app = builder.Build();
+app.UseForwardedHeaders();
+app.MapSwitchboardApi();
+app.MapPrometheusScrapingEndpoint(Telemetry.MetricsPath);
+if (app.Environment.IsDevelopment())
+{
+    app.MapDevPhoneApi();
+}
+
+app.Run();
