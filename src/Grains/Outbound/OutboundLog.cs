@@ -22,4 +22,7 @@ internal static partial class OutboundLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Outbound {OutboundId} failed but could not be added to the failed-replies index: {Error}")]
     public static partial void IndexFailed(ILogger logger, string outboundId, string error);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Outbound {OutboundId} could not check the opt-out or the previous reply; trying again shortly: {Error}")]
+    public static partial void CheckFailed(ILogger logger, string outboundId, string error);
 }

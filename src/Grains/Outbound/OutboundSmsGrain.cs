@@ -35,6 +35,9 @@ public sealed class OutboundSmsGrain(
     /// <summary>Send's write already marked the first attempt in flight: the attempt needs no write of its own.</summary>
     private bool _attemptMarked;
 
+    /// <summary>True while an attempt runs (its timer is gone by then): GetView, which interleaves, must not start another.</summary>
+    private bool _attempting;
+
     private OutboundState State => state.State;
     private string Id => this.GetPrimaryKeyString();
 
@@ -101,12 +104,40 @@ public sealed class OutboundSmsGrain(
     {
         _attemptTimer?.Dispose();
         _attemptTimer = null;
+        _attempting = true;
+        try
+        {
+            await AttemptOnceAsync();
+        }
+        finally
+        {
+            _attempting = false;
+        }
+    }
+
+    private async Task AttemptOnceAsync()
+    {
         if (State.Status != DeliveryStatus.Pending || State.Message is not { } message)
         {
             return;
         }
 
-        if (await GrainFactory.GetGrain<IConversationGrain>(message.To).IsOptedOut())
+        bool optedOut, waiting;
+        try
+        {
+            optedOut = await GrainFactory.GetGrain<IConversationGrain>(message.To).IsOptedOut();
+            waiting = !optedOut && message.After is { } predecessor && await IsPendingAsync(predecessor);
+        }
+        catch (Exception ex)
+        {
+            // The conversation or the previous reply is out of reach (a silo just died): ask again shortly. Nothing
+            // else would: a message sent at once has no reminder, and its watcher only looks.
+            OutboundLog.CheckFailed(logger, PhoneMask.MaskNumbersIn(Id), PhoneMask.Describe(ex));
+            ScheduleAttempt(options.Value.InitialBackoff);
+            return;
+        }
+
+        if (optedOut)
         {
             // The sender texted STOP after this message was handed over (it may have been waiting for a retry).
             State.Status = DeliveryStatus.Suppressed;
@@ -116,7 +147,7 @@ public sealed class OutboundSmsGrain(
             return;
         }
 
-        if (message.After is { } predecessor && await IsPendingAsync(predecessor))
+        if (waiting)
         {
             // Keep the sender's replies in order: try again once the previous reply has reached Twilio (or failed).
             ScheduleAttempt(options.Value.InitialBackoff);
@@ -329,6 +360,11 @@ public sealed class OutboundSmsGrain(
 
     public Task<OutboundView?> GetView()
     {
+        if (State.Status == DeliveryStatus.Pending && State.Message is not null && _attemptTimer is null && !_attempting)
+        {
+            ScheduleAttempt(Delay(State.NextAttemptAt)); // looked at while stalled (an attempt that failed before trying)
+        }
+
         if (State.Message is not { } m)
         {
             return Task.FromResult<OutboundView?>(null);
