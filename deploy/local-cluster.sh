@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a Switchboard cluster on this machine: N silos on Azure Table membership and one stand-alone front end.
 #
-#   deploy/local-cluster.sh [--silos N] [front end arguments...]      e.g. deploy/local-cluster.sh --silos 3 --urls http://127.0.0.1:8080
+#   deploy/local-cluster.sh [--silos N] [--restart-dead] [front end arguments...]
+#                                                       e.g. deploy/local-cluster.sh --silos 3 --urls http://127.0.0.1:8080
 #
 # - unless ConnectionStrings__AzureStorage is set, starts Azurite on 127.0.0.1:10000-10002 with its data under
 #   .data/cluster/azurite (log .data/cluster/azurite.log), like run.sh;
@@ -11,6 +12,8 @@
 #   dashboard, admin); its PID goes to .data/cluster/silo-<i>.pid, its log to .data/cluster/silo-<i>.log;
 # - starts the front end (src/Frontend, an Orleans client) on http://127.0.0.1:5000 (arguments such as --urls pass to
 #   it), PID in .data/cluster/frontend.pid, log .data/cluster/frontend.log; waits for every /health;
+# - with --restart-dead, a silo that dies (killed by scripts/chaos.sh, say) is started again within a second, on the
+#   same ports, as an orchestrator would restart its container; its new PID goes to the same file;
 # - Ctrl-C (or SIGTERM) stops the front end, the silos, then Azurite; nothing it started is left running.
 #
 # Every process inherits this environment, so settings such as Webhook__AckMode or Agents__StepDelayMs reach them
@@ -31,6 +34,7 @@ usage() {
 }
 
 SILOS=2
+RESTART_DEAD=0
 front_args=()
 while (($#)); do
     case "$1" in
@@ -41,6 +45,10 @@ while (($#)); do
             ;;
         --silos=*)
             SILOS="${1#*=}"
+            shift
+            ;;
+        --restart-dead)
+            RESTART_DEAD=1
             shift
             ;;
         -h | --help)
@@ -197,19 +205,25 @@ wait_healthy() {
 # them in order. `exec` makes the recorded PID the silo itself (what a chaos script kills). The working directory is
 # the project folder, so appsettings.{Environment}.json is read as with `dotnet run`.
 silo_pids=()
-set -m
-for ((i = 1; i <= SILOS; i++)); do
+# start_silo I: starts silo I (its log appended to), records its PID.
+start_silo() {
+    local i="$1"
+    set -m
     (
         cd src/Silo
         export Orleans__SiloPort=$((SILO_PORT_BASE + i)) Orleans__GatewayPort=$((GATEWAY_PORT_BASE + i))
         exec dotnet "$SILO_DLL" --urls "http://127.0.0.1:$((SILO_HTTP_PORT_BASE + i))"
-    ) </dev/null >"$DATA/silo-$i.log" 2>&1 &
+    ) </dev/null >>"$DATA/silo-$i.log" 2>&1 &
+    set +m
     silo_pids[i]=$!
     PIDS+=("$!:silo-$i")
     echo "$!" >"$DATA/silo-$i.pid"
     log "silo $i: pid $!, silo port $((SILO_PORT_BASE + i)), gateway $((GATEWAY_PORT_BASE + i)), http://127.0.0.1:$((SILO_HTTP_PORT_BASE + i)) (log $DATA/silo-$i.log)"
+}
+for ((i = 1; i <= SILOS; i++)); do
+    : >"$DATA/silo-$i.log"
+    start_silo "$i"
 done
-set +m
 
 for ((i = 1; i <= SILOS; i++)); do
     wait_healthy "silo-$i" "${silo_pids[i]}" "http://127.0.0.1:$((SILO_HTTP_PORT_BASE + i))"
@@ -230,8 +244,21 @@ wait_healthy frontend "$FRONTEND_PID" "$health_base"
 log "cluster '$Orleans__ClusterId' ($SILOS silo(s), Webhook:AckMode=$Webhook__AckMode, $ASPNETCORE_ENVIRONMENT) answers on $front_urls"
 log "dashboard: http://127.0.0.1:$((SILO_HTTP_PORT_BASE + 1))/dashboard - Ctrl-C stops everything"
 
-# Runs until Ctrl-C or until the front end exits. A silo that dies (or is killed by a chaos test) does not end it.
+# Runs until Ctrl-C or until the front end exits. A silo that dies (or is killed by a chaos test) does not end it;
+# with --restart-dead it is started again.
 rc=0
+if ((RESTART_DEAD)); then
+    while kill -0 "$FRONTEND_PID" 2>/dev/null; do
+        for ((i = 1; i <= SILOS; i++)); do
+            if ! kill -0 "${silo_pids[i]}" 2>/dev/null; then
+                wait "${silo_pids[i]}" 2>/dev/null || true
+                log "silo $i (pid ${silo_pids[i]}) is gone: starting it again"
+                start_silo "$i"
+            fi
+        done
+        sleep 1 || true
+    done
+fi
 wait "$FRONTEND_PID" || rc=$?
 log "front end exited with code $rc"
 exit "$rc"
