@@ -8,7 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseSwitchboardSilo();
 builder.Services.AddSwitchboardGrains(builder.Configuration, builder.Environment.IsDevelopment());
 builder.Services.AddSwitchboardApi(builder.Configuration);
-builder.Services.AddSwitchboardTelemetry();
+builder.Services.AddSwitchboardTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.UseForwardedHeaders();
