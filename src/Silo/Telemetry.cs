@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -47,6 +49,7 @@ public static class Telemetry
             .SetSampler(new ParentBasedSampler(new RequestsAndOwnSpansOnly()))
             .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrape(context.Request.Path))
             .AddHttpClientInstrumentation()
+            .AddProcessor(new PhoneMaskingProcessor()) // before the exporter: it sees the masked span
             // Endpoint, protocol (grpc or http/protobuf), headers and OTEL_BSP_* batching come from configuration.
             .AddOtlpExporter());
         return services;
@@ -68,5 +71,34 @@ public static class Telemetry
             parameters.Name == AspNetCoreRequest || parameters.Kind == System.Diagnostics.ActivityKind.Internal
                 ? new SamplingResult(SamplingDecision.RecordAndSample)
                 : new SamplingResult(SamplingDecision.Drop);
+    }
+
+    /// <summary>
+    /// Masks phone numbers in span names and string attributes, as the logs do: request URLs and paths
+    /// (/admin/conversations/%2B1555…, /twilio/status?id=+1555…:SM…:reply), storage URLs keyed by number, grain ids.
+    /// </summary>
+    private sealed class PhoneMaskingProcessor : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            if (PhoneMask.HasNumbersIn(data.DisplayName))
+            {
+                data.DisplayName = PhoneMask.MaskNumbersIn(data.DisplayName);
+            }
+
+            List<KeyValuePair<string, string>>? masked = null;
+            foreach (var (key, value) in data.TagObjects)
+            {
+                if (value is string text && PhoneMask.HasNumbersIn(text))
+                {
+                    (masked ??= []).Add(new(key, PhoneMask.MaskNumbersIn(text)));
+                }
+            }
+
+            foreach (var (key, text) in masked ?? [])
+            {
+                data.SetTag(key, text);
+            }
+        }
     }
 }

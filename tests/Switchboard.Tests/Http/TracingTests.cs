@@ -86,6 +86,10 @@ public sealed class TracingTests(TracingFixture fixture, ITestOutputHelper outpu
         var conversation = await admin.GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}");
         var recorded = conversation.GetProperty("recentTurns")[0].GetProperty("turn");
         Assert.Equal(turn.TraceId, recorded.GetProperty("traceId").GetString());
+
+        // Span names and attributes (request URLs, storage keys, grain ids) carry the number masked, as the logs do.
+        var digits = Encoding.UTF8.GetBytes(phone.TrimStart('+'));
+        Assert.DoesNotContain(fixture.Otlp.Requests, body => body.AsSpan().IndexOf(digits) >= 0);
     }
 
     /// <summary>The spans of the one trace that holds all that a turn is made of, or none yet.</summary>
@@ -109,6 +113,7 @@ public sealed class TracingTests(TracingFixture fixture, ITestOutputHelper outpu
 public sealed class FakeOtlpReceiver : IAsyncLifetime
 {
     private readonly ConcurrentQueue<Span> _spans = new();
+    private readonly ConcurrentQueue<byte[]> _requests = new();
     private WebApplication? _app;
 
     public enum SpanKind
@@ -127,6 +132,9 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
 
     public IReadOnlyList<Span> Spans => [.. _spans];
 
+    /// <summary>Every export request as received, to look for what must not be in it.</summary>
+    public IReadOnlyList<byte[]> Requests => [.. _requests];
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -137,6 +145,7 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
+            _requests.Enqueue(body.ToArray());
             foreach (var span in ReadSpans(body.ToArray()))
             {
                 _spans.Enqueue(span);
