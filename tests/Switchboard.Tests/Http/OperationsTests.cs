@@ -18,13 +18,23 @@ public sealed class OperationsTests(HttpFixture fixture)
         // All three are awaited: the fake Twilio holds the reply a moment before the grain counts it accepted, and
         // the exporter caches a scrape for 300 ms, so one scrape can come too early for either counter.
         string[] expected = ["switchboard_turns_answered", "switchboard_outbound_accepted", "http_server_request_duration_seconds"];
-        var text = "";
-        await Eventually.HoldsAsync(
-            async () => expected.All((text = await client.GetStringAsync("/metrics")).Contains),
-            TimeSpan.FromSeconds(10),
-            "the turn and outbound counters and the request durations in /metrics");
-
-        Assert.All(expected, name => Assert.Contains(name, text, StringComparison.Ordinal));
+        string[] missing = expected;
+        try
+        {
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    var text = await client.GetStringAsync("/metrics");
+                    missing = [.. expected.Where(name => !text.Contains(name, StringComparison.Ordinal))];
+                    return missing.Length == 0;
+                },
+                TimeSpan.FromSeconds(10),
+                "the turn and outbound counters and the request durations in /metrics");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"missing from /metrics: {string.Join(", ", missing)}");
+        }
     }
 
     [Fact]
