@@ -55,6 +55,7 @@ public static class TwilioWebhookApi
         var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), text.Length > InboundSms.MaxBodyLength ? text[..InboundSms.MaxBodyLength] : text, time.GetUtcNow())
         {
             StatusCallbackUrl = $"{TwilioSignature.PublicBaseUrl(request, twilio.Value.WebhookBaseUrl)}/twilio/status",
+            TraceParent = SwitchboardTracing.CurrentTraceParent(), // the turn is traced under this request
         };
 
         var conversation = grains.GetGrain<IConversationGrain>(phone);

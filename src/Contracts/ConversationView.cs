@@ -29,6 +29,9 @@ public sealed record TurnView(
 {
     /// <summary>Why the turn failed or its reply was not sent.</summary>
     [Id(0)] public string? Error { get; init; }
+
+    /// <summary>The trace (32 hex digits) that holds the webhook request, the turn, its steps and the reply's send.</summary>
+    [Id(1)] public string? TraceId { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.StepTimingView")]

@@ -47,6 +47,9 @@ public sealed record OutboundSms(string To, string Body, string Purpose)
 
     /// <summary>The failed message an operator sent again as this one (POST /admin/outbound/{id}/resend).</summary>
     [Id(3)] public string? ResendOf { get; init; }
+
+    /// <summary>W3C traceparent of the turn that wrote the message: each attempt's "send" span is traced under it.</summary>
+    [Id(4)] public string? TraceParent { get; init; }
 }
 
 [GenerateSerializer, Alias("Switchboard.DeliveryStatus")]

@@ -12,4 +12,10 @@ public sealed record InboundSms(string MessageSid, string From, string To, strin
 
     /// <summary>Where Twilio should report the delivery of the reply: the public URL this message came in on.</summary>
     [Id(0)] public string? StatusCallbackUrl { get; init; }
+
+    /// <summary>
+    /// The W3C traceparent of the webhook request that took the message in, kept with the inbox: the turn that answers
+    /// it (also one resumed after a restart) is traced under it.
+    /// </summary>
+    [Id(1)] public string? TraceParent { get; init; }
 }

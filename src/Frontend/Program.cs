@@ -6,7 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 var cluster = builder.ReadClusterOptions<ClusterClientOptions>();
 builder.UseOrleansClient(client => client.UseSwitchboardClustering(cluster, builder.Configuration));
 builder.Services.AddSwitchboardApi(builder.Configuration);
-builder.Services.AddSwitchboardTelemetry();
+builder.Services.AddSwitchboardTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.UseForwardedHeaders();

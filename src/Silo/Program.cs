@@ -10,7 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseSwitchboardSilo();
 builder.Services.AddSwitchboardGrains(builder.Configuration, builder.Environment.IsDevelopment());
 builder.Services.AddSwitchboardApi(builder.Configuration);
-builder.Services.AddSwitchboardTelemetry(SwitchboardMetrics.MeterName);
+builder.Services.AddSwitchboardTelemetry(builder.Configuration, SwitchboardMetrics.MeterName);
 
 var app = builder.Build();
 app.UseForwardedHeaders();

@@ -45,6 +45,10 @@ public static class SiloHosting
             var minimumReminderPeriod = MinimumReminderPeriod(configuration, builder.Environment.IsDevelopment());
             orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumReminderPeriod);
             orleans.AddDashboard();
+
+            // Grain calls carry the caller's trace context (W3C traceparent in the request context) and, when tracing
+            // is exported, appear as spans of the "Microsoft.Orleans.Application" source (see Telemetry).
+            orleans.AddActivityPropagation();
         });
         return builder;
     }

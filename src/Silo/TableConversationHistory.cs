@@ -36,6 +36,7 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
             ["CompletedAt"] = turn.CompletedAt,
             ["Steps"] = JsonSerializer.Serialize(turn.Steps),
             ["Error"] = turn.Error,
+            ["TraceId"] = turn.TraceId,
         };
         await (await _table.Value).UpsertEntityAsync(entity, TableUpdateMode.Replace);
     }
@@ -83,5 +84,6 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
         JsonSerializer.Deserialize<List<StepTiming>>(row.GetString("Steps") ?? "[]") ?? [])
     {
         Error = row.GetString("Error"),
+        TraceId = row.GetString("TraceId"),
     };
 }

@@ -21,20 +21,27 @@ public sealed class AgentWorkerGrain(AgentPipeline pipeline, IOptions<AgentOptio
         var started = Stopwatch.GetTimestamp();
         TurnContext? result = null;
         string? error = null;
-        try
-        {
-            if (options.Value.StepDelayMs > 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(options.Value.StepDelayMs), time);
-            }
 
-            result = await step.RunAsync(context, CancellationToken.None);
-        }
-        catch (Exception ex)
+        // A child of the turn's span (the context came with the request): an OpenAI HTTP call made by the step is its child.
+        using (var span = SwitchboardTracing.Start($"step {step.Name}", request.TraceParent))
         {
-            // Operators see the type and message in the turn record; the sender only ever sees an apology.
-            error = PhoneMask.Describe(ex);
-            AgentLog.StepFailed(logger, step.Name, context.MessageSid, error);
+            span.Activity?.SetTag("switchboard.message_sid", context.MessageSid);
+            try
+            {
+                if (options.Value.StepDelayMs > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(options.Value.StepDelayMs), time);
+                }
+
+                result = await step.RunAsync(context, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Operators see the type and message in the turn record; the sender only ever sees an apology.
+                error = PhoneMask.Describe(ex);
+                AgentLog.StepFailed(logger, step.Name, context.MessageSid, error);
+                span.Activity?.SetStatus(ActivityStatusCode.Error, error);
+            }
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

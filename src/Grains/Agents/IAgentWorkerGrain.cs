@@ -14,7 +14,11 @@ public interface IAgentWorkerGrain : IGrainWithIntegerKey
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.StepRequest")]
-public sealed record StepRequest(int StepIndex, TurnContext Context);
+public sealed record StepRequest(int StepIndex, TurnContext Context)
+{
+    /// <summary>W3C traceparent of the turn: the worker's "step …" span is its child.</summary>
+    [Id(0)] public string? TraceParent { get; init; }
+}
 
 /// <summary>A finished step: the updated context, or the error that stopped it.</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.StepCompletion")]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
@@ -41,6 +42,13 @@ public sealed class ConversationGrain(
     private IGrainReminder? _reminder;
     private IGrainTimer? _stepTimer;
     private IGrainTimer? _interimTimer;
+
+    /// <summary>
+    /// The "turn" span of the turn in progress, from its start to the reply's hand-off, under the webhook request that
+    /// brought the message (<see cref="InboundSms.TraceParent"/>). Kept in memory only: a turn resumed after a restart
+    /// starts a new "turn" span under the same parent, so it continues the same trace. Null when tracing is off.
+    /// </summary>
+    private Activity? _turnSpan;
 
     /// <summary>The state holds turn progress that storage does not have yet (fast steps, a finished turn).</summary>
     private bool _unsaved;
@@ -92,6 +100,7 @@ public sealed class ConversationGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        EndTurnSpan("interrupted"); // the next activation resumes the turn in a new span of the same trace
         if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
             await SaveUnsavedAsync(); // best effort: a finished turn not saved only runs again
@@ -223,6 +232,7 @@ public sealed class ConversationGrain(
     {
         var turn = State.Turn!;
         ConversationLog.TurnResumed(logger, PhoneMask.Mask(Phone), turn.Context.MessageSid, turn.StepIndex);
+        StartTurnSpan(resumed: true);
         if (turn.StepIndex >= pipeline.Count)
         {
             await AdvanceAsync(); // every step ran: only the hand-off is left
@@ -299,7 +309,7 @@ public sealed class ConversationGrain(
     {
         try
         {
-            await SendAsync(dropped.MessageSid, OverflowReply, "overflow", dropped);
+            await SendAsync(dropped.MessageSid, OverflowReply, "overflow", dropped, dropped.TraceParent);
         }
         catch (Exception ex)
         {
@@ -325,12 +335,17 @@ public sealed class ConversationGrain(
         {
             // Sent before the turn is marked done: a crash in between repeats the send, which the outbound
             // grain (keyed by this turn's MessageSid) ignores.
-            outboundId = await SendAsync(sms.MessageSid, reply, "reply", sms);
+            outboundId = await SendAsync(sms.MessageSid, reply, "reply", sms, TurnTraceParent(sms));
         }
 
         var completedAt = time.GetUtcNow();
-        var record = new TurnRecord(sms.MessageSid, Shorten(sms.Body), reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings) { Error = error };
+        var record = new TurnRecord(sms.MessageSid, Shorten(sms.Body), reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings)
+        {
+            Error = error,
+            TraceId = _turnSpan?.TraceId.ToHexString() ?? SwitchboardTracing.TraceIdOf(sms.TraceParent),
+        };
         await history.WriteAsync(Phone, State.RecordedTurns, record, options.Value.HistoryLength);
+        EndTurnSpan(outcome.ToString(), error);
         _interimTimer?.Dispose();
         _interimTimer = null;
         State.RecordedTurns++;
@@ -363,7 +378,7 @@ public sealed class ConversationGrain(
     /// notice), so they arrive in the order they were written. The grain is keyed by the inbound MessageSid and the
     /// purpose, so a repeated hand-off lands on the same grain; returns its id.
     /// </summary>
-    private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms? answering)
+    private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms? answering, string? traceParent)
     {
         var outboundId = OutboundId.For(Phone, messageSid, purpose);
         if (outboundId == State.LastReplyId)
@@ -371,12 +386,17 @@ public sealed class ConversationGrain(
             return outboundId; // handed over already (a finish retried after a failed write)
         }
 
-        await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose)
+        using (SwitchboardTracing.AmbientAs(_turnSpan))
         {
-            After = State.LastReplyId,
-            StatusCallbackUrl = answering?.StatusCallbackUrl,
-            WatchedBySender = true, // our wake-up reminder is held until this message has settled
-        });
+            await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose)
+            {
+                After = State.LastReplyId,
+                StatusCallbackUrl = answering?.StatusCallbackUrl,
+                WatchedBySender = true, // our wake-up reminder is held until this message has settled
+                TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
+            });
+        }
+
         State.LastReplyId = outboundId;
         _lastReplySettled = false;
         return outboundId;
@@ -390,7 +410,38 @@ public sealed class ConversationGrain(
             Context = new TurnContext(Phone, sms.MessageSid, InboundText.ForAgents(sms.Body), sms.ReceivedAt),
             StartedAt = time.GetUtcNow(),
         };
+        StartTurnSpan(resumed: false);
     }
+
+    private void StartTurnSpan(bool resumed)
+    {
+        var sms = State.Inbox[0];
+        EndTurnSpan("superseded");
+        _turnSpan = SwitchboardTracing.StartDetached("turn", sms.TraceParent);
+        if (_turnSpan is not null)
+        {
+            _turnSpan.SetTag("switchboard.message_sid", sms.MessageSid);
+            _turnSpan.SetTag("switchboard.turn.resumed", resumed);
+        }
+    }
+
+    private void EndTurnSpan(string outcome, string? error = null)
+    {
+        if (_turnSpan is { } span)
+        {
+            _turnSpan = null;
+            span.SetTag("switchboard.turn.outcome", outcome);
+            if (error is not null)
+            {
+                span.SetStatus(ActivityStatusCode.Error, error);
+            }
+
+            span.Stop();
+        }
+    }
+
+    /// <summary>What the turn's children (steps, reply) are traced under: the turn span, else the webhook request.</summary>
+    private string? TurnTraceParent(InboundSms sms) => SwitchboardTracing.TraceParentOf(_turnSpan) ?? sms.TraceParent;
 
     private void DispatchCurrentStep()
     {
@@ -403,7 +454,10 @@ public sealed class ConversationGrain(
     {
         var turn = State.Turn!;
         var worker = GrainFactory.GetGrain<IAgentWorkerGrain>(0);
-        worker.RunStep(new StepRequest(turn.StepIndex, turn.Context)).Ignore();
+        using (SwitchboardTracing.AmbientAs(_turnSpan))
+        {
+            worker.RunStep(new StepRequest(turn.StepIndex, turn.Context) { TraceParent = TurnTraceParent(State.Inbox[0]) }).Ignore();
+        }
 
         // The worker's answer can be lost (its silo died, the message was dropped): ask again after a while.
         var timeout = options.Value.StepTimeout + TimeSpan.FromMilliseconds(agentOptions.Value.StepDelayMs);
@@ -426,7 +480,7 @@ public sealed class ConversationGrain(
             return;
         }
 
-        await SendAsync(messageSid, InterimReply, "interim", State.Inbox[0]);
+        await SendAsync(messageSid, InterimReply, "interim", State.Inbox[0], TurnTraceParent(State.Inbox[0]));
         turn.InterimSent = true;
         await WriteStateAsync();
     }
@@ -519,7 +573,7 @@ public sealed class ConversationGrain(
 
     /// <summary>A message that starts no turn (opt-out, dropped...), as the history shows it.</summary>
     private TurnRecord Untaken(InboundSms sms, TurnOutcome outcome) =>
-        new(sms.MessageSid, Shorten(sms.Body), null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []);
+        new(sms.MessageSid, Shorten(sms.Body), null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []) { TraceId = SwitchboardTracing.TraceIdOf(sms.TraceParent) };
 
     /// <summary>The history keeps the first <see cref="InboundText.MaxLength"/> characters of a message: what the agents read.</summary>
     private static string Shorten(string body) => body.Length > InboundText.MaxLength ? body[..InboundText.MaxLength] : body;
@@ -570,6 +624,7 @@ public sealed class ConversationGrain(
         await history.EraseAsync(Phone);
 
         // A turn in progress ends here: its late step results no longer match and are dropped.
+        EndTurnSpan("erased");
         CancelStepTimer();
         _interimTimer?.Dispose();
         _interimTimer = null;
@@ -609,5 +664,5 @@ public sealed class ConversationGrain(
         r.OutboundId,
         r.ReceivedAt,
         r.CompletedAt,
-        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts))]) { Error = r.Error };
+        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts))]) { Error = r.Error, TraceId = r.TraceId };
 }

@@ -78,6 +78,9 @@ public sealed record TurnRecord(
     IReadOnlyList<StepTiming> Steps)
 {
     [Id(0)] public string? Error { get; init; }
+
+    /// <summary>The turn's trace id (32 hex digits), when the message came with a trace context.</summary>
+    [Id(1)] public string? TraceId { get; init; }
 }
 
 [GenerateSerializer, Alias("Switchboard.TurnOutcome")]

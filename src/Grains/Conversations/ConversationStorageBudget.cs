@@ -17,7 +17,8 @@ public sealed class ConversationStorageBudget : IValidateOptions<ConversationOpt
     private const int BytesPerChar = 3;
     private const int ReplyChars = 1600; // the quality step keeps a reply within one long message
     private const int RecordOverhead = 512; // ids, numbers, times, step timings
-    private const int MessageBytes = (InboundSms.MaxBodyLength * BytesPerChar) + RecordOverhead + 256; // + status callback URL
+    private const int TraceParentBytes = 64; // W3C traceparent: 55 ASCII characters
+    private const int MessageBytes = (InboundSms.MaxBodyLength * BytesPerChar) + RecordOverhead + 256 + TraceParentBytes; // + status callback URL
     private const int HistoryRecordBytes = ((InboundText.MaxLength + ReplyChars) * BytesPerChar) + RecordOverhead;
     private const int DedupeIdBytes = 40;
     private const int TurnBytes = ((InboundText.MaxLength + (2 * ReplyChars)) * BytesPerChar) + RecordOverhead;

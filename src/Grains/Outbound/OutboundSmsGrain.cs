@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
@@ -171,7 +172,22 @@ public sealed class OutboundSmsGrain(
             await state.WriteOrReloadAsync(this);
         }
 
-        var result = await SendOnceAsync(message);
+        SendResult result;
+
+        // Runs on a timer, where no activity is ambient: the span joins the trace of the turn that wrote the message,
+        // and the HttpClient span of the Twilio call is its child.
+        using (var span = SwitchboardTracing.Start("send", message.TraceParent))
+        {
+            span.Activity?.SetTag("switchboard.outbound_id", PhoneMask.MaskNumbersIn(Id));
+            span.Activity?.SetTag("switchboard.attempt", State.Attempts.Count + 1);
+            result = await SendOnceAsync(message);
+            span.Activity?.SetTag("switchboard.send.outcome", result.Outcome.ToString());
+            if (result.Outcome != SendOutcome.Accepted)
+            {
+                span.Activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+            }
+        }
+
 
         var now = time.GetUtcNow();
 
