@@ -27,7 +27,12 @@ public sealed class OperatorsTests(HttpFixture fixture)
             async () => (turn = await TurnAsync(admin, phone)).ValueKind == JsonValueKind.Object && turn.GetProperty("deliveryState").GetString() == "rejected",
             Timeout,
             "the refused reply to show in the conversation");
-        var failed = await admin.GetFromJsonAsync<JsonElement>("/admin/outbound?state=failed&take=500");
+        JsonElement failed = default;
+        await Eventually.HoldsAsync(
+            async () => (failed = await admin.GetFromJsonAsync<JsonElement>("/admin/outbound?state=failed&take=500"))
+                .GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetString() == failedId),
+            Timeout,
+            "the refused reply to be indexed (just after its record is written)");
 
         Assert.Equal("21211", turn.GetProperty("errorCode").GetString());
         Assert.Equal(1, turn.GetProperty("attempts").GetInt32());

@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
+using Switchboard.Tests.Infrastructure;
+
 namespace Switchboard.Tests.LoadTool;
 
 /// <summary>The storage proxy of scripts/measure-storage.sh: what it counts, and that it forwards requests unchanged.</summary>
@@ -101,6 +103,9 @@ public sealed class StorageProxyTests
         Assert.Equal(path, seenTarget);
         Assert.Equal("Mon, 30 Nov 2026 03:00:00 GMT", seenHeader);
         Assert.Equal("{\"a\":1}", seenBody);
+        // Counted as the exchange completes, which may be just after the client has the response.
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(counters.Snapshot().Tables.ContainsKey("OrleansGrainState conversation PUT")), TimeSpan.FromSeconds(5), "the request to be counted");
         Assert.Equal(new OpCount(1, 7, 8), counters.Snapshot().Tables["OrleansGrainState conversation PUT"]);
 
         var json = await http.GetStringAsync($"http://{listen}{StorageProxyCommand.CountersPath}");
