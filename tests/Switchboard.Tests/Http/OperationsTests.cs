@@ -15,9 +15,12 @@ public sealed class OperationsTests(HttpFixture fixture)
         await client.SendAsync(SwitchboardFactory.SignedSms(phone, "help"));
         await fixture.Twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(30));
 
-        // All three are awaited: the fake Twilio holds the reply a moment before the grain counts it accepted, and
-        // the exporter caches a scrape for 300 ms, so one scrape can come too early for either counter.
-        string[] expected = ["switchboard_turns_answered", "switchboard_outbound_accepted", "http_server_request_duration_seconds"];
+        // Awaited: the fake Twilio holds the reply a moment before the grain counts it accepted, and the exporter
+        // caches a scrape for 300 ms, so one scrape can come too early for either counter. ASP.NET Core's request
+        // durations are checked on a host of its own process (LoadToolEndToEndTests): in this test process several
+        // hosts publish that instrument under one name, OpenTelemetry keeps the first host's, and it goes when that
+        // host is disposed.
+        string[] expected = ["switchboard_turns_answered", "switchboard_outbound_accepted", "dotnet_gc_"];
         string[] missing = expected;
         try
         {
@@ -29,7 +32,7 @@ public sealed class OperationsTests(HttpFixture fixture)
                     return missing.Length == 0;
                 },
                 TimeSpan.FromSeconds(10),
-                "the turn and outbound counters and the request durations in /metrics");
+                "the turn and outbound counters and the runtime meter in /metrics");
         }
         catch (TimeoutException)
         {

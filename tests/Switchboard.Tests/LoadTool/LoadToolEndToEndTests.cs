@@ -42,6 +42,12 @@ public sealed class LoadToolEndToEndTests : IAsyncLifetime
         Assert.Equal(99, result.StatusCodes[200]);
         Assert.All(["report.json", "report.md", "report.html"], f => Assert.True(File.Exists(Path.Combine(_reports.FullName, f)), f));
         Assert.Contains("<svg ", await File.ReadAllTextAsync(Path.Combine(_reports.FullName, "report.html")));
+
+        // The host of its own process: operators see the webhook's request durations beside our meter.
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"{silo.BaseUrl}/metrics");
+        Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("switchboard_turns_answered", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
