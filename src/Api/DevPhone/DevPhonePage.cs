@@ -44,6 +44,8 @@ internal static class DevPhonePage
 const thread = document.getElementById('thread');
 const phone = document.getElementById('phone');
 const status = document.getElementById('status');
+// Why the last message was not sent: kept until the next send or another number, so the polling does not wipe it.
+let sendError = '';
 
 function bubble(text, cls, meta) {
   const b = document.createElement('div'); b.className = 'bubble ' + cls; b.textContent = text;
@@ -53,8 +55,8 @@ function bubble(text, cls, meta) {
 
 async function refresh() {
   const response = await fetch('/dev/phone/conversation?phone=' + encodeURIComponent(phone.value));
-  if (!response.ok) { status.textContent = 'Not a phone number.'; return; }
-  status.textContent = '';
+  if (!response.ok) { status.textContent = sendError || 'Not a phone number.'; return; }
+  status.textContent = sendError;
   const view = await response.json();
   thread.replaceChildren();
   for (const turn of view.recentTurns) {
@@ -75,11 +77,12 @@ document.getElementById('compose').addEventListener('submit', async e => {
   if (!body.value.trim()) return;
   const response = await fetch('/dev/phone/send', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ from: phone.value, body: body.value }) });
-  if (!response.ok) { status.textContent = 'Not sent: ' + (await response.json()).detail; return; }
+  if (!response.ok) { sendError = status.textContent = 'Not sent: ' + (await response.json()).detail; return; }
+  sendError = '';
   body.value = '';
   refresh();
 });
-phone.addEventListener('change', refresh);
+phone.addEventListener('change', () => { sendError = ''; refresh(); });
 refresh();
 setInterval(refresh, 1000);
 </script>
