@@ -4,8 +4,8 @@ using System.Text;
 namespace Switchboard.Grains.Agents.OpenAI;
 
 /// <summary>
-/// The system prompts of the OpenAI provider. The planner's restates the SMS grammar of the contract
-/// (shared ARCHITECTURE.md) so a model accepts at least what the Rules provider does.
+/// The system prompts of the OpenAI provider. The planner's restates the SMS grammar (README, "What you can text") so a
+/// model accepts at least what the Rules provider does.
 /// </summary>
 internal static class AgentPrompts
 {
