@@ -36,9 +36,6 @@ public sealed class OutboundSmsGrain(
     /// <summary>Send's write already marked the first attempt in flight: the attempt needs no write of its own.</summary>
     private bool _attemptMarked;
 
-    /// <summary>True while an attempt runs (its timer is gone by then): GetView, which interleaves, must not start another.</summary>
-    private bool _attempting;
-
     private OutboundState State => state.State;
     private string Id => this.GetPrimaryKeyString();
 
@@ -101,23 +98,14 @@ public sealed class OutboundSmsGrain(
             new GrainTimerCreationOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
     }
 
+    /// <summary>
+    /// One attempt, on the grain timer. Every way out either records a result, schedules the next attempt, or (a failed
+    /// state write) drops the activation, whose successor resumes in OnActivateAsync: a pending message never stalls.
+    /// </summary>
     private async Task AttemptAsync()
     {
         _attemptTimer?.Dispose();
         _attemptTimer = null;
-        _attempting = true;
-        try
-        {
-            await AttemptOnceAsync();
-        }
-        finally
-        {
-            _attempting = false;
-        }
-    }
-
-    private async Task AttemptOnceAsync()
-    {
         if (State.Status != DeliveryStatus.Pending || State.Message is not { } message)
         {
             return;
@@ -376,11 +364,6 @@ public sealed class OutboundSmsGrain(
 
     public Task<OutboundView?> GetView()
     {
-        if (State.Status == DeliveryStatus.Pending && State.Message is not null && _attemptTimer is null && !_attempting)
-        {
-            ScheduleAttempt(Delay(State.NextAttemptAt)); // looked at while stalled (an attempt that failed before trying)
-        }
-
         if (State.Message is not { } m)
         {
             return Task.FromResult<OutboundView?>(null);

@@ -96,7 +96,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 using var admin = new HttpClient { BaseAddress = new Uri(front.BaseUrl) };
                 admin.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
                 var view = await admin.GetStringAsync($"/admin/conversations/{Uri.EscapeDataString(phone)}");
-                var answered = string.Join(", ", _twilio.AcceptedTo(phone).Select(m => AnsweredSid(m.StatusCallback)));
+                var answered = string.Join(", ", _twilio.AcceptedTo(phone).Select(m => m.AnsweredMessageSid));
                 Assert.Fail($"{phone}: acknowledged {string.Join(", ", acknowledged[phone])}; answered {answered}.\nConversation: {view}\nSurvivor log tail:\n{Tail(survivor.Output)}");
             }
         }
@@ -105,7 +105,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         foreach (var phone in senders)
         {
             // Exactly once each, and in the order the sender's messages were acknowledged.
-            Assert.Equal(acknowledged[phone], [.. _twilio.AcceptedTo(phone).Select(m => AnsweredSid(m.StatusCallback))]);
+            Assert.Equal(acknowledged[phone], [.. _twilio.AcceptedTo(phone).Select(m => m.AnsweredMessageSid)]);
         }
 
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {acknowledged.Values.Sum(l => l.Count)} messages answered exactly once");
@@ -135,25 +135,15 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(60));
 
-    /// <summary>The MessageSid a reply answers, read from its status callback (?id=phone:sid:reply).</summary>
-    private static string AnsweredSid(string statusCallback) =>
-        Uri.UnescapeDataString(statusCallback[(statusCallback.IndexOf("id=", StringComparison.Ordinal) + 3)..]).Split(':')[1];
 
-    private Dictionary<string, string> Settings() => new()
+    private Dictionary<string, string> Settings()
     {
-        ["ConnectionStrings:AzureStorage"] = _azurite.ConnectionString,
-        ["Orleans:Clustering"] = "AzureStorage",
-        ["Orleans:ClusterId"] = $"cluster-test-{Guid.NewGuid():N}",
-        ["Orleans:ServiceId"] = "cluster-test",
-        ["Twilio:AccountSid"] = "AC33333333333333333333333333333333",
-        ["Twilio:AuthToken"] = AuthToken,
-        ["Twilio:FromNumber"] = "+15005550006",
-        ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl,
-        ["Twilio:Enabled"] = "true",
-        ["Admin:ApiKey"] = AdminKey,
-        ["Webhook:AckMode"] = "Durable",
-        ["Agents:StepDelayMs"] = "200",
-        ["Conversation:ReminderPeriod"] = "00:00:03",
-        ["Outbound:ReminderPeriod"] = "00:00:03",
-    };
+        var settings = SiloProcess.Settings(_azurite.ConnectionString, _twilio.BaseUrl, AuthToken, AdminKey, $"cluster-test-{Guid.NewGuid():N}");
+        settings["Orleans:Clustering"] = "AzureStorage";
+        settings["Orleans:ServiceId"] = "cluster-test";
+        settings["Agents:StepDelayMs"] = "200";
+        settings["Conversation:ReminderPeriod"] = "00:00:03";
+        settings["Outbound:ReminderPeriod"] = "00:00:03";
+        return settings;
+    }
 }

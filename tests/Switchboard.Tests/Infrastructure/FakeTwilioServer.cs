@@ -109,7 +109,12 @@ public sealed class FakeTwilioServer : IAsyncLifetime
 }
 
 /// <summary>One Messages.json request as received.</summary>
-public sealed record CapturedMessage(string AccountSid, string To, string From, string Body, string StatusCallback, string Authorization, int Status, string? Sid);
+public sealed record CapturedMessage(string AccountSid, string To, string From, string Body, string StatusCallback, string Authorization, int Status, string? Sid)
+{
+    /// <summary>The inbound MessageSid this message answers, read from its status callback (<c>?id=phone:MessageSid:purpose</c>).</summary>
+    public string AnsweredMessageSid =>
+        Uri.UnescapeDataString(StatusCallback[(StatusCallback.IndexOf("id=", StringComparison.Ordinal) + 3)..]).Split(':')[1];
+}
 
 /// <summary>A raw answer of the fake: status, body and content type as given, optionally a Retry-After header.</summary>
 public sealed record FakeAnswer(int Status, string Body, string ContentType = "application/json", string? RetryAfter = null)

@@ -37,6 +37,23 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <param name="settings">Configuration keys (":" or "__") passed as environment variables.</param>
     /// <param name="project">The host under src/: "Silo" (default) or "Frontend" (built with the tests, see the csproj).</param>
+    /// <summary>
+    /// What every test host process needs: storage, Twilio credentials and REST base URL (a fake), the admin key, in
+    /// Durable mode. Tests add or override keys.
+    /// </summary>
+    public static Dictionary<string, string> Settings(string storage, string twilioApiBaseUrl, string authToken, string adminKey, string clusterId) => new()
+    {
+        ["ConnectionStrings:AzureStorage"] = storage,
+        ["Twilio:AccountSid"] = "AC22222222222222222222222222222222",
+        ["Twilio:AuthToken"] = authToken,
+        ["Twilio:FromNumber"] = "+15005550006",
+        ["Twilio:ApiBaseUrl"] = twilioApiBaseUrl,
+        ["Twilio:Enabled"] = "true",
+        ["Admin:ApiKey"] = adminKey,
+        ["Webhook:AckMode"] = "Durable",
+        ["Orleans:ClusterId"] = clusterId,
+    };
+
     public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string project = "Silo")
     {
         var siloDirectory = Path.Combine(RepositoryRoot.Path, "src", project);

@@ -76,17 +76,12 @@ public sealed class LoadToolEndToEndTests : IAsyncLifetime
         ReportDirectory = _reports,
     };
 
-    private Dictionary<string, string> Settings(string twilioApiBaseUrl) => new()
+    private Dictionary<string, string> Settings(string twilioApiBaseUrl)
     {
-        ["ConnectionStrings:AzureStorage"] = _azurite.ConnectionString,
-        ["Twilio:AccountSid"] = "AC22222222222222222222222222222222",
-        ["Twilio:AuthToken"] = AuthToken,
-        ["Twilio:FromNumber"] = "+15005550006",
-        ["Twilio:ApiBaseUrl"] = twilioApiBaseUrl,
-        ["Twilio:Enabled"] = "true",
-        ["Webhook:AckMode"] = "OneWay",
-        ["Agents:StepDelayMs"] = "0",
-        ["Orleans:ClusterId"] = "loadtool-test",
-        ["Logging:LogLevel:Default"] = "Warning",
-    };
+        var settings = SiloProcess.Settings(_azurite.ConnectionString, twilioApiBaseUrl, AuthToken, "loadtool-test-admin-key-0123456789", "loadtool-test");
+        settings["Webhook:AckMode"] = "OneWay";
+        settings["Agents:StepDelayMs"] = "0";
+        settings["Logging:LogLevel:Default"] = "Warning";
+        return settings;
+    }
 }

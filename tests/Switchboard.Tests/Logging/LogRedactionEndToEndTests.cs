@@ -35,23 +35,13 @@ public sealed class LogRedactionEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task No_sender_number_appears_in_clear_in_the_host_log()
     {
-        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:AzureStorage"] = _azurite.ConnectionString,
-            ["Twilio:AccountSid"] = "AC33333333333333333333333333333333",
-            ["Twilio:AuthToken"] = AuthToken,
-            ["Twilio:FromNumber"] = "+15005550006",
-            ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl,
-            ["Twilio:Enabled"] = "true",
-            ["Admin:ApiKey"] = AdminKey,
-            // Awaited hand-offs reach grain storage during the outage; the storage watch must not shield it.
-            ["Webhook:AckMode"] = "Durable",
-            ["Webhook:StorageCheckPeriod"] = "00:10:00",
-            ["Orleans:ClusterId"] = "redaction-test",
-            // Development levels (Orleans: Warning, default Information) plus ASP.NET Core's request lines, which
-            // carry URL-encoded numbers in paths and query strings.
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
-        });
+        // Durable: awaited hand-offs reach grain storage during the outage; the storage watch must not shield it.
+        var settings = SiloProcess.Settings(_azurite.ConnectionString, _twilio.BaseUrl, AuthToken, AdminKey, "redaction-test");
+        settings["Webhook:StorageCheckPeriod"] = "00:10:00";
+        // Development levels (Orleans: Warning, default Information) plus ASP.NET Core's request lines, which carry
+        // URL-encoded numbers in paths and query strings.
+        settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Information";
+        await using var silo = await SiloProcess.StartAsync(settings);
         var url = silo.BaseUrl;
 
         // A conversation: three senders, three turns each, every one answered (guests enrolled on the way).

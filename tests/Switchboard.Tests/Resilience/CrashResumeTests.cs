@@ -231,11 +231,11 @@ public sealed class CrashResumeTests : IAsyncLifetime
         foreach (var phone in senders)
         {
             await Eventually.HoldsAsync(
-                () => Task.FromResult(_twilio.AcceptedTo(phone).Select(m => AnsweredSid(m.StatusCallback)).Distinct().Count() == messages[phone].Count),
+                () => Task.FromResult(_twilio.AcceptedTo(phone).Select(m => m.AnsweredMessageSid).Distinct().Count() == messages[phone].Count),
                 TimeSpan.FromSeconds(60),
                 $"every message of {phone} to be answered");
             await Task.Delay(TimeSpan.FromSeconds(2)); // a duplicate, if any, would follow at once
-            var answered = _twilio.AcceptedTo(phone).Select(m => AnsweredSid(m.StatusCallback)).ToList();
+            var answered = _twilio.AcceptedTo(phone).Select(m => m.AnsweredMessageSid).ToList();
             Assert.Equal(messages[phone], answered.Distinct());
 
             // The one window for a second copy (README): the kill fell between Twilio's acceptance and our record of
@@ -248,25 +248,15 @@ public sealed class CrashResumeTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The MessageSid a reply answers, read from its status callback (?id=phone:sid:reply).</summary>
-    private static string AnsweredSid(string statusCallback) =>
-        Uri.UnescapeDataString(statusCallback[(statusCallback.IndexOf("id=", StringComparison.Ordinal) + 3)..]).Split(':')[1];
 
-    private Dictionary<string, string> Settings() => new()
+    private Dictionary<string, string> Settings()
     {
-        ["ConnectionStrings:AzureStorage"] = _azurite.ConnectionString,
-        ["Twilio:AccountSid"] = "AC22222222222222222222222222222222",
-        ["Twilio:AuthToken"] = AuthToken,
-        ["Twilio:FromNumber"] = "+15005550006",
-        ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl,
-        ["Twilio:Enabled"] = "true",
-        ["Admin:ApiKey"] = AdminKey,
-        ["Webhook:AckMode"] = "Durable",
-        ["Agents:StepDelayMs"] = "1500",
-        ["Conversation:ReminderPeriod"] = "00:00:03",
-        ["Outbound:ReminderPeriod"] = "00:00:03",
-        ["Orleans:ClusterId"] = "crash-test",
-    };
+        var settings = SiloProcess.Settings(_azurite.ConnectionString, _twilio.BaseUrl, AuthToken, AdminKey, "crash-test");
+        settings["Agents:StepDelayMs"] = "1500";
+        settings["Conversation:ReminderPeriod"] = "00:00:03";
+        settings["Outbound:ReminderPeriod"] = "00:00:03";
+        return settings;
+    }
 
     private static string OutboundPath(string phone, string sid) => $"/admin/outbound/{Uri.EscapeDataString($"{phone}:{sid}:reply")}";
 
