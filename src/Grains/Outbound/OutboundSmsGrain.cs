@@ -111,6 +111,13 @@ public sealed class OutboundSmsGrain(
             return;
         }
 
+        // Timers may fire a clock tick early; a Retry-After is a promise, so wait out the remainder.
+        if (Delay(State.NextAttemptAt) is { } early && early > TimeSpan.Zero)
+        {
+            ScheduleAttempt(early);
+            return;
+        }
+
         bool optedOut, waiting;
         try
         {
