@@ -9,8 +9,9 @@ namespace Switchboard.Grains.Conversations;
 
 /// <summary>
 /// One sender's conversation: a durable inbox answered one turn at a time. The grain is a small state machine: it
-/// hands each step to an <see cref="IAgentWorkerGrain"/> and takes the step's result when called back, so it is never
-/// busy for longer than a storage write. Not reentrant: every state change is one grain turn, so writes never interleave.
+/// hands each slow step (a model call) to an <see cref="IAgentWorkerGrain"/> and takes the step's result when called
+/// back, and runs fast steps (rules) itself one grain turn each, so it is never busy for longer than a storage write or
+/// a fast step. Not reentrant: every state change is one grain turn, so writes never interleave.
 /// </summary>
 /// <remarks>
 /// What is written when (a rules turn costs one state write, on receipt, and one history write):
@@ -449,14 +450,25 @@ public sealed class ConversationGrain(
         SendCurrentStep();
     }
 
-    /// <summary>Hands the current step (its attempt already counted) to a worker and arms the timers that watch it.</summary>
+    /// <summary>
+    /// Runs the current step (its attempt already counted): a slow step on an agent worker, watched by a timer; a fast
+    /// one here, on a timer due at once, so the request that started the turn (the webhook's hand-off) returns first and
+    /// messages that arrive meanwhile are taken in between steps. A fast step costs microseconds to a few grain calls:
+    /// the round trip to a worker (two messages and two copies of the turn) would cost more than the step.
+    /// </summary>
     private void SendCurrentStep()
     {
         var turn = State.Turn!;
-        var worker = GrainFactory.GetGrain<IAgentWorkerGrain>(0);
+        var request = new StepRequest(turn.StepIndex, turn.Context) { TraceParent = TurnTraceParent(State.Inbox[0]) };
+        if (!agentOptions.Value.StepsAreSlow)
+        {
+            ArmStepTimer(TimeSpan.Zero, turn, async () => await CompleteStep(await StepRunner.RunAsync(pipeline, request, agentOptions.Value, time, logger)));
+            return;
+        }
+
         using (SwitchboardTracing.AmbientAs(_turnSpan))
         {
-            worker.RunStep(new StepRequest(turn.StepIndex, turn.Context) { TraceParent = TurnTraceParent(State.Inbox[0]) }).Ignore();
+            GrainFactory.GetGrain<IAgentWorkerGrain>(0).RunStep(request).Ignore();
         }
 
         // The worker's answer can be lost (its silo died, the message was dropped): ask again after a while.
