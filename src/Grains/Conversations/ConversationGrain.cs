@@ -117,6 +117,7 @@ public sealed class ConversationGrain(
         }
 
         _lastActivity = time.GetUtcNow();
+        State.NoteChannel(sms); // written below, with the message
         var (outcome, notifyOverflow, record) = Classify(sms);
         var recordNumber = record is null ? 0 : State.RecordedTurns++;
         var startTurn = State.Turn is null && State.Inbox.Count > 0;
@@ -343,6 +344,7 @@ public sealed class ConversationGrain(
         {
             Error = error,
             TraceId = _turnSpan?.TraceId.ToHexString() ?? SwitchboardTracing.TraceIdOf(sms.TraceParent),
+            Channel = sms.Channel,
         };
         await history.WriteAsync(Phone, State.RecordedTurns, record, options.Value.HistoryLength);
         EndTurnSpan(outcome.ToString(), error);
@@ -394,6 +396,7 @@ public sealed class ConversationGrain(
                 StatusCallbackUrl = answering?.StatusCallbackUrl,
                 WatchedBySender = true, // our wake-up reminder is held until this message has settled
                 TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
+                Channel = answering?.Channel ?? State.LastChannel, // answered on the channel it came in on
             });
         }
 
@@ -407,7 +410,7 @@ public sealed class ConversationGrain(
         var sms = State.Inbox[0];
         State.Turn = new ActiveTurn
         {
-            Context = new TurnContext(Phone, sms.MessageSid, InboundText.ForAgents(sms.Body), sms.ReceivedAt),
+            Context = new TurnContext(Phone, sms.MessageSid, InboundText.ForAgents(sms.Body), sms.ReceivedAt) { Channel = sms.Channel, MediaCount = sms.MediaCount },
             StartedAt = time.GetUtcNow(),
         };
         StartTurnSpan(resumed: false);
@@ -573,7 +576,7 @@ public sealed class ConversationGrain(
 
     /// <summary>A message that starts no turn (opt-out, dropped...), as the history shows it.</summary>
     private TurnRecord Untaken(InboundSms sms, TurnOutcome outcome) =>
-        new(sms.MessageSid, Shorten(sms.Body), null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []) { TraceId = SwitchboardTracing.TraceIdOf(sms.TraceParent) };
+        new(sms.MessageSid, Shorten(sms.Body), null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []) { TraceId = SwitchboardTracing.TraceIdOf(sms.TraceParent), Channel = sms.Channel };
 
     /// <summary>The history keeps the first <see cref="InboundText.MaxLength"/> characters of a message: what the agents read.</summary>
     private static string Shorten(string body) => body.Length > InboundText.MaxLength ? body[..InboundText.MaxLength] : body;
@@ -616,6 +619,8 @@ public sealed class ConversationGrain(
 
     public Task<bool> IsOptedOut() => Task.FromResult(State.OptedOut);
 
+    public Task<ChannelContact> GetChannel() => Task.FromResult(new ChannelContact(State.LastChannel, State.LastWhatsAppAt));
+
     public async Task Erase()
     {
         var recorded = await history.ReadAsync(Phone, State.RecordedTurns, options.Value.HistoryLength);
@@ -650,10 +655,10 @@ public sealed class ConversationGrain(
         return new ConversationView(
             Phone,
             State.OptedOut,
-            [.. State.Inbox.Select(m => new PendingMessageView(m.MessageSid, m.Body, m.ReceivedAt))],
+            [.. State.Inbox.Select(m => new PendingMessageView(m.MessageSid, m.Body, m.ReceivedAt) { Channel = m.Channel })],
             current,
             [.. recent.Select(ToView)],
-            State.DroppedMessages);
+            State.DroppedMessages) { LastChannel = State.LastChannel, LastWhatsAppAt = State.LastWhatsAppAt };
     }
 
     private static TurnView ToView(TurnRecord r) => new(
@@ -664,5 +669,5 @@ public sealed class ConversationGrain(
         r.OutboundId,
         r.ReceivedAt,
         r.CompletedAt,
-        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts))]) { Error = r.Error, TraceId = r.TraceId };
+        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts))]) { Error = r.Error, TraceId = r.TraceId, Channel = r.Channel };
 }
