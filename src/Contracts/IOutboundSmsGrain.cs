@@ -59,6 +59,12 @@ public sealed record OutboundSms(string To, string Body, string Purpose)
     /// WhatsApp template instead of <see cref="Body"/> (outside the 24-hour window).
     /// </summary>
     [Id(6)] public WhatsAppTemplate? Template { get; init; }
+
+    /// <summary>
+    /// Confirms an opt-out on WhatsApp (Twilio confirms only SMS ones): the one message sent although the person
+    /// opted out, because it says they did.
+    /// </summary>
+    [Id(7)] public bool ConfirmsOptOut { get; init; }
 }
 
 /// <summary>An approved WhatsApp template (Twilio Content API): its ContentSid and the JSON of its variables.</summary>

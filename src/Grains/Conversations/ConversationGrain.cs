@@ -36,6 +36,8 @@ public sealed class ConversationGrain(
     public const string ApologyReply = "Sorry, I couldn't finish that request. Please try again in a few minutes.";
     public const string OverflowReply = "You're texting faster than I can answer. I'll answer your earlier messages first; please resend anything newer later.";
     public const string InterimReply = "Working on it - I'll text you the answer shortly.";
+    public const string WhatsAppOptOutReply = "You're unsubscribed: nothing more will be sent to you here. Reply START to subscribe again.";
+    public const string WhatsAppOptInReply = "You're subscribed again. Text 'help' to see what I can do.";
     private const string WakeUpReminder = "conversation-wakeup";
 
     private bool _reminderHeld;
@@ -148,6 +150,11 @@ public sealed class ConversationGrain(
         if (notifyOverflow)
         {
             await NotifyOverflowAsync(sms);
+        }
+
+        if (sms.Channel == MessageChannel.WhatsApp && outcome is AcceptOutcome.OptedOut or AcceptOutcome.OptedIn)
+        {
+            await ConfirmWhatsAppOptChangeAsync(sms, outcome);
         }
 
         if (startTurn)
@@ -319,6 +326,24 @@ public sealed class ConversationGrain(
         }
     }
 
+    /// <summary>
+    /// Twilio answers STOP and START itself on SMS, not on WhatsApp: there the person hears it from us. The opt-out
+    /// confirmation is the one message that may go to a number that opted out (it says so).
+    /// </summary>
+    private async Task ConfirmWhatsAppOptChangeAsync(InboundSms sms, AcceptOutcome outcome)
+    {
+        try
+        {
+            var optedOut = outcome == AcceptOutcome.OptedOut;
+            await SendAsync(sms.MessageSid, optedOut ? WhatsAppOptOutReply : WhatsAppOptInReply, optedOut ? "opt-out" : "opt-in", sms, sms.TraceParent, confirmsOptOut: optedOut);
+        }
+        catch (Exception ex)
+        {
+            // The opt-out itself is recorded; only the confirmation is lost.
+            ConversationLog.OptChangeNoticeFailed(logger, PhoneMask.Mask(Phone), sms.MessageSid, PhoneMask.Describe(ex));
+        }
+    }
+
     private async Task FinishTurnAsync(TurnOutcome outcome, string? reply, string? error)
     {
         var turn = State.Turn!;
@@ -380,7 +405,7 @@ public sealed class ConversationGrain(
     /// notice), so they arrive in the order they were written. The grain is keyed by the inbound MessageSid and the
     /// purpose, so a repeated hand-off lands on the same grain; returns its id.
     /// </summary>
-    private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms? answering, string? traceParent)
+    private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms? answering, string? traceParent, bool confirmsOptOut = false)
     {
         var outboundId = OutboundId.For(Phone, messageSid, purpose);
         if (outboundId == State.LastReplyId)
@@ -397,6 +422,7 @@ public sealed class ConversationGrain(
                 WatchedBySender = true, // our wake-up reminder is held until this message has settled
                 TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
                 Channel = answering?.Channel ?? State.LastChannel, // answered on the channel it came in on
+                ConfirmsOptOut = confirmsOptOut,
             });
         }
 

@@ -124,7 +124,7 @@ public sealed class OutboundSmsGrain(
         try
         {
             var conversation = GrainFactory.GetGrain<IConversationGrain>(message.To);
-            optedOut = await conversation.IsOptedOut();
+            optedOut = !message.ConfirmsOptOut && await conversation.IsOptedOut();
             waiting = !optedOut && message.After is { } predecessor && await IsPendingAsync(predecessor);
             if (!optedOut && !waiting && message.Channel == MessageChannel.WhatsApp)
             {

@@ -121,6 +121,30 @@ public sealed class WhatsAppWebhookTests(HttpFixture fixture)
         Assert.Equal("notSent", turn.GetProperty("deliveryState").GetString());
     }
 
+    [Fact]
+    public async Task STOP_on_WhatsApp_is_confirmed_by_us_and_then_nothing_is_sent_until_START()
+    {
+        // Twilio confirms STOP and START only for SMS: on WhatsApp the service's own opt-out is all there is.
+        var phone = TestSms.NewPhone();
+        var whatsApp = "whatsapp:" + phone;
+
+        Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync(WhatsAppForm(phone, "STOP"))).StatusCode);
+        var confirmation = Assert.Single(await fixture.Twilio.WaitForAsync(whatsApp, 1, Timeout));
+        Assert.Contains("unsubscribed", confirmation.Body, StringComparison.Ordinal);
+
+        await PostSignedAsync(WhatsAppForm(phone, "check my timesheet"));
+        await Eventually.HoldsAsync(
+            async () => (await Admin().GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}"))
+                .GetProperty("recentTurns").GetArrayLength() == 2,
+            Timeout,
+            "the message sent while opted out to be recorded");
+        await PostSignedAsync(WhatsAppForm(phone, "START"));
+        var messages = await fixture.Twilio.WaitForAsync(whatsApp, 2, Timeout);
+
+        Assert.Equal(2, messages.Count); // the message sent while opted out got no answer
+        Assert.Contains("subscribed again", messages[1].Body, StringComparison.Ordinal);
+    }
+
     private Task<HttpResponseMessage> PostSignedAsync(Dictionary<string, string> form) =>
         _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, SmsUrl, form));
 
