@@ -119,6 +119,8 @@ public sealed class WhatsAppWebhookTests(HttpFixture fixture)
         var conversation = await admin.GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}");
         var turn = Assert.Single(conversation.GetProperty("recentTurns").EnumerateArray());
         Assert.Equal("notSent", turn.GetProperty("deliveryState").GetString());
+        Assert.Equal("WhatsApp", conversation.GetProperty("lastChannel").GetString());
+        Assert.Equal(old.ReceivedAt, conversation.GetProperty("lastWhatsAppAt").GetDateTimeOffset());
     }
 
     [Fact]
