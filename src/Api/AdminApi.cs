@@ -62,7 +62,7 @@ public static class AdminApi
 
         // A new message, not a retry of the old one: the old record keeps its history. The attempt checks the opt-out.
         var resendId = OutboundId.ForResend(id);
-        await grains.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(failed.To, failed.Body, "resend") { ResendOf = id });
+        await grains.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(failed.To, failed.Body, "resend") { ResendOf = id, Channel = failed.Channel });
         return TypedResults.Accepted($"/admin/outbound/{Uri.EscapeDataString(resendId)}", new ResendResponse(resendId, id));
     }
 
@@ -78,7 +78,11 @@ public static class AdminApi
         var deliveries = await Task.WhenAll(view.RecentTurns.Select(async t =>
             t.OutboundId is null ? null : await grains.GetGrain<IOutboundSmsGrain>(t.OutboundId).GetView()));
         var turns = view.RecentTurns.Zip(deliveries, TurnResponse.Of).ToList();
-        return TypedResults.Ok(new ConversationResponse(view.Phone, view.OptedOut, view.Pending, view.CurrentTurn, turns, view.DroppedMessages));
+        return TypedResults.Ok(new ConversationResponse(view.Phone, view.OptedOut, view.Pending, view.CurrentTurn, turns, view.DroppedMessages)
+        {
+            LastChannel = view.LastChannel,
+            LastWhatsAppAt = view.LastWhatsAppAt,
+        });
     }
 
     internal static async Task<Results<Ok<OutboundView>, NotFound>> GetOutbound(string id, IGrainFactory grains)
@@ -89,12 +93,19 @@ public static class AdminApi
 }
 
 public sealed record ConversationResponse(
-    string Phone, bool OptedOut, IReadOnlyList<PendingMessageView> Pending, CurrentTurnView? CurrentTurn, IReadOnlyList<TurnResponse> RecentTurns, int DroppedMessages);
+    string Phone, bool OptedOut, IReadOnlyList<PendingMessageView> Pending, CurrentTurnView? CurrentTurn, IReadOnlyList<TurnResponse> RecentTurns, int DroppedMessages)
+{
+    /// <summary>The channel the person last wrote on (reminders go there).</summary>
+    public MessageChannel LastChannel { get; init; }
+
+    /// <summary>When their last WhatsApp message came: WhatsApp's 24-hour window runs from here.</summary>
+    public DateTimeOffset? LastWhatsAppAt { get; init; }
+}
 
 /// <summary>A turn with the delivery of its reply: the same facts as GET /admin/outbound/{id}.</summary>
 public sealed record TurnResponse(TurnView Turn, DeliveryStatus? Delivery, string? TwilioSid)
 {
-    /// <summary>pending, retrying, accepted, sent, delivered, undelivered, rejected, gaveUp or suppressed; null without a reply.</summary>
+    /// <summary>pending, retrying, accepted, sent, delivered, undelivered, rejected, gaveUp, suppressed or notSent; null without a reply.</summary>
     public string? DeliveryState { get; init; }
 
     public string? ErrorCode { get; init; }

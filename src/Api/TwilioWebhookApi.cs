@@ -21,7 +21,7 @@ public static class TwilioWebhookApi
             .WithMetadata(new RequestSizeLimitAttribute(WebhookOptions.MaxBodyBytes))
             .DisableAntiforgery()
             .WithTags("Twilio");
-        group.MapPost("/sms", ReceiveSms).WithSummary("Inbound SMS webhook: acknowledged at once with empty TwiML.");
+        group.MapPost("/sms", ReceiveSms).WithSummary("Inbound SMS and WhatsApp webhook (From=whatsapp:+…): acknowledged at once with empty TwiML.");
         group.MapPost("/status", ReceiveStatus).WithSummary("Delivery status callback of an outbound SMS.");
         return group;
     }
@@ -38,7 +38,8 @@ public static class TwilioWebhookApi
             return TypedResults.Problem("MessageSid, From and Body are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (!E164.TryNormalize(from, webhook.Value.DefaultRegion, out var phone))
+        // The person is the number inside the address, whichever channel: one employee, timesheet and conversation.
+        if (!TwilioAddress.TryParse(from, webhook.Value.DefaultRegion, out var channel, out var phone))
         {
             WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "unparseable From");
             return TypedResults.Problem("From is not a phone number.", statusCode: StatusCodes.Status400BadRequest);
@@ -51,9 +52,11 @@ public static class TwilioWebhookApi
             return Unavailable("grain storage does not answer");
         }
 
-        var text = body.ToString();
+        var text = InboundFields.Text(form);
         var sms = new InboundSms(sid.ToString(), phone, form["To"].ToString(), text.Length > InboundSms.MaxBodyLength ? text[..InboundSms.MaxBodyLength] : text, time.GetUtcNow())
         {
+            Channel = channel,
+            MediaCount = InboundFields.MediaCount(form),
             StatusCallbackUrl = $"{TwilioSignature.PublicBaseUrl(request, twilio.Value.WebhookBaseUrl)}/twilio/status",
             TraceParent = SwitchboardTracing.CurrentTraceParent(), // the turn is traced under this request
         };

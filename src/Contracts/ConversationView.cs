@@ -8,10 +8,20 @@ public sealed record ConversationView(
     IReadOnlyList<PendingMessageView> Pending,
     CurrentTurnView? CurrentTurn,
     IReadOnlyList<TurnView> RecentTurns,
-    int DroppedMessages);
+    int DroppedMessages)
+{
+    /// <summary>The channel the person last wrote on (reminders go there).</summary>
+    [Id(0)] public MessageChannel LastChannel { get; init; }
+
+    /// <summary>When their last WhatsApp message came: free-form WhatsApp replies only within 24 hours of it.</summary>
+    [Id(1)] public DateTimeOffset? LastWhatsAppAt { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("Switchboard.PendingMessageView")]
-public sealed record PendingMessageView(string MessageSid, string Body, DateTimeOffset ReceivedAt);
+public sealed record PendingMessageView(string MessageSid, string Body, DateTimeOffset ReceivedAt)
+{
+    [Id(0)] public MessageChannel Channel { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("Switchboard.CurrentTurnView")]
 public sealed record CurrentTurnView(string MessageSid, string Step, int StepIndex, int StepAttempt, DateTimeOffset StartedAt);
@@ -32,6 +42,9 @@ public sealed record TurnView(
 
     /// <summary>The trace (32 hex digits) that holds the webhook request, the turn, its steps and the reply's send.</summary>
     [Id(1)] public string? TraceId { get; init; }
+
+    /// <summary>The channel the message came in on (and its reply went out on).</summary>
+    [Id(2)] public MessageChannel Channel { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.StepTimingView")]

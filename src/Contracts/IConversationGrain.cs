@@ -32,6 +32,11 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <remarks>Read-only and may interleave: an outbound grain asks while the conversation awaits that same grain.</remarks>
     [AlwaysInterleave, Alias("IsOptedOut")]
     Task<bool> IsOptedOut();
+
+    /// <summary>The channel the person last wrote on and when their last WhatsApp message came (WhatsApp's 24-hour window).</summary>
+    /// <remarks>Read-only and may interleave, like <see cref="IsOptedOut"/>: outbound grains ask before each attempt.</remarks>
+    [AlwaysInterleave, Alias("GetChannel")]
+    Task<ChannelContact> GetChannel();
 }
 
 [GenerateSerializer, Alias("Switchboard.AcceptOutcome")]

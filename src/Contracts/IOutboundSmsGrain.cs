@@ -50,7 +50,26 @@ public sealed record OutboundSms(string To, string Body, string Purpose)
 
     /// <summary>W3C traceparent of the turn that wrote the message: each attempt's "send" span is traced under it.</summary>
     [Id(4)] public string? TraceParent { get; init; }
+
+    /// <summary>The channel to send on (the one the person wrote on); <see cref="To"/> stays the plain E.164 number.</summary>
+    [Id(5)] public MessageChannel Channel { get; init; }
+
+    /// <summary>
+    /// Set only on the copy handed to the carrier for one attempt, never stored: this attempt goes as this approved
+    /// WhatsApp template instead of <see cref="Body"/> (outside the 24-hour window).
+    /// </summary>
+    [Id(6)] public WhatsAppTemplate? Template { get; init; }
+
+    /// <summary>
+    /// Confirms an opt-out on WhatsApp (Twilio confirms only SMS ones): the one message sent although the person
+    /// opted out, because it says they did.
+    /// </summary>
+    [Id(7)] public bool ConfirmsOptOut { get; init; }
 }
+
+/// <summary>An approved WhatsApp template (Twilio Content API): its ContentSid and the JSON of its variables.</summary>
+[GenerateSerializer, Immutable, Alias("Switchboard.WhatsAppTemplate")]
+public sealed record WhatsAppTemplate(string ContentSid, string ContentVariables);
 
 [GenerateSerializer, Alias("Switchboard.DeliveryStatus")]
 public enum DeliveryStatus
@@ -69,6 +88,11 @@ public enum DeliveryStatus
     GaveUp = 6,
     /// <summary>Not sent because the recipient opted out.</summary>
     Suppressed = 7,
+    /// <summary>
+    /// Never attempted at Twilio because it could not be sent as asked (a WhatsApp message outside the 24-hour window
+    /// with no template configured, no WhatsApp sender): see <see cref="OutboundView.NotSentReason"/>.
+    /// </summary>
+    NotSent = 8,
 }
 
 /// <summary>What operators see of one outbound message (GET /admin/outbound/{id}).</summary>
@@ -89,6 +113,15 @@ public sealed record OutboundView(
 {
     /// <summary>The failed message this one sends again, if an operator asked for it.</summary>
     [Id(0)] public string? ResendOf { get; init; }
+
+    /// <summary>SMS or WhatsApp.</summary>
+    [Id(1)] public MessageChannel Channel { get; init; }
+
+    /// <summary>Why it was not sent (<see cref="DeliveryStatus.NotSent"/>).</summary>
+    [Id(2)] public string? NotSentReason { get; init; }
+
+    /// <summary>The WhatsApp template it went as (outside the 24-hour window); null when the text itself went.</summary>
+    [Id(3)] public string? ContentSid { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.AttemptView")]

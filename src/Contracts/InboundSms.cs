@@ -1,6 +1,9 @@
 namespace Switchboard.Contracts;
 
-/// <summary>One SMS as Twilio delivered it to the webhook; <see cref="From"/> is already E.164.</summary>
+/// <summary>
+/// One message (SMS or WhatsApp) as Twilio delivered it to the webhook; <see cref="From"/> is already the person's
+/// E.164 number, whatever the channel (<see cref="Channel"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.InboundSms")]
 public sealed record InboundSms(string MessageSid, string From, string To, string Body, DateTimeOffset ReceivedAt)
 {
@@ -18,4 +21,10 @@ public sealed record InboundSms(string MessageSid, string From, string To, strin
     /// it (also one resumed after a restart) is traced under it.
     /// </summary>
     [Id(1)] public string? TraceParent { get; init; }
+
+    /// <summary>The channel the message came in on: its reply goes back on the same one.</summary>
+    [Id(2)] public MessageChannel Channel { get; init; }
+
+    /// <summary>Twilio's NumMedia: photos and files attached (not read; a message with only those is told so).</summary>
+    [Id(3)] public int MediaCount { get; init; }
 }

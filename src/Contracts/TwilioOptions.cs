@@ -18,6 +18,20 @@ public sealed class TwilioOptions
 
     public string? MessagingServiceSid { get; set; }
 
+    /// <summary>
+    /// Sender of WhatsApp replies ("whatsapp:+14155238886" in the sandbox); unset, WhatsApp replies go from
+    /// <see cref="MessagingServiceSid"/> (a service with a WhatsApp sender), and without either they are not sent.
+    /// </summary>
+    [RegularExpression(@"^whatsapp:\+[1-9][0-9]{6,14}$", ErrorMessage = "Twilio:WhatsAppFrom must be a WhatsApp sender address such as whatsapp:+14155238886.")]
+    public string? WhatsAppFrom { get; set; }
+
+    /// <summary>
+    /// ContentSid (HX…) of the approved WhatsApp template used outside the 24-hour window (reminders, late replies);
+    /// its variable {{1}} is the message text. Unset: such messages are recorded as not sent.
+    /// </summary>
+    [RegularExpression("^HX[0-9a-fA-F]{32}$", ErrorMessage = "Twilio:WhatsAppReminderContentSid must be a Content API sid: HX and 32 hex digits.")]
+    public string? WhatsAppReminderContentSid { get; set; }
+
     /// <summary>Base URL of the REST API (default: the SDK's https://api.twilio.com); a local Twilio-compatible server in tests and load tests.</summary>
     [Url]
     public string? ApiBaseUrl { get; set; }

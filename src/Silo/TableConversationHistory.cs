@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Switchboard.Contracts;
 using Switchboard.Grains.Conversations;
 
 namespace Switchboard.Silo;
@@ -37,6 +38,7 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
             ["Steps"] = JsonSerializer.Serialize(turn.Steps),
             ["Error"] = turn.Error,
             ["TraceId"] = turn.TraceId,
+            ["Channel"] = turn.Channel.ToString(),
         };
         await (await _table.Value).UpsertEntityAsync(entity, TableUpdateMode.Replace);
     }
@@ -85,5 +87,7 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
     {
         Error = row.GetString("Error"),
         TraceId = row.GetString("TraceId"),
+        // Rows written before WhatsApp have no Channel: they were SMS.
+        Channel = Enum.TryParse<MessageChannel>(row.GetString("Channel"), out var channel) ? channel : MessageChannel.Sms,
     };
 }

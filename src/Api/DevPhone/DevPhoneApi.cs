@@ -25,12 +25,17 @@ public static class DevPhoneApi
     internal static async Task<Results<Accepted<AcceptOutcome>, ProblemHttpResult>> Send(
         DevPhoneMessage message, IGrainFactory grains, IOptions<WebhookOptions> webhook, TimeProvider time)
     {
-        if (!E164.TryNormalize(message.From, webhook.Value.DefaultRegion, out var phone) || string.IsNullOrWhiteSpace(message.Body))
+        if (!TwilioAddress.TryParse(message.From, webhook.Value.DefaultRegion, out var channel, out var phone) || string.IsNullOrWhiteSpace(message.Body))
         {
             return TypedResults.Problem("A phone number and a message are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var sms = new InboundSms($"SMDEV{Guid.NewGuid():N}", phone, "dev-phone", message.Body.Trim(), time.GetUtcNow());
+        if (message.Channel is { } chosen)
+        {
+            channel = chosen; // the page's SMS / WhatsApp toggle
+        }
+
+        var sms = new InboundSms($"SMDEV{Guid.NewGuid():N}", phone, "dev-phone", message.Body.Trim(), time.GetUtcNow()) { Channel = channel };
         var outcome = await grains.GetGrain<IConversationGrain>(phone).Accept(sms);
         return TypedResults.Accepted($"/dev/phone/conversation?phone={Uri.EscapeDataString(phone)}", outcome);
     }
@@ -47,4 +52,5 @@ public static class DevPhoneApi
     }
 }
 
-public sealed record DevPhoneMessage(string From, string Body);
+/// <summary>A message typed on the dev phone; <paramref name="Channel"/> (Sms or WhatsApp) defaults to what From says ("whatsapp:+…" or a number).</summary>
+public sealed record DevPhoneMessage(string From, string Body, MessageChannel? Channel = null);

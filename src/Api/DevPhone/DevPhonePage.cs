@@ -16,6 +16,8 @@ internal static class DevPhonePage
   header { padding: 12px 16px; background: #1f3b57; color: #fff; }
   header h1 { font-size: 16px; margin: 0 0 8px; }
   header input { width: 100%; box-sizing: border-box; padding: 6px; border: 0; border-radius: 4px; }
+  header fieldset { border: 0; padding: 0; margin: 8px 0 0; font-size: 13px; }
+  header fieldset input { width: auto; }
   #thread { flex: 1; padding: 12px 16px; overflow-y: auto; }
   .bubble { max-width: 80%; padding: 8px 12px; border-radius: 14px; margin: 6px 0; white-space: pre-wrap; }
   .in { background: #2b7cd3; color: #fff; margin-left: auto; }
@@ -32,6 +34,10 @@ internal static class DevPhonePage
   <header>
     <h1>Switchboard dev phone</h1>
     <label>Texting as <input id="phone" value="+15550100001" aria-label="phone number"></label>
+    <fieldset id="channel" aria-label="channel">
+      <label><input type="radio" name="channel" value="Sms" checked> SMS</label>
+      <label><input type="radio" name="channel" value="WhatsApp"> WhatsApp</label>
+    </fieldset>
   </header>
   <section id="thread" aria-live="polite"></section>
   <div id="status"></div>
@@ -60,7 +66,7 @@ async function refresh() {
   const view = await response.json();
   thread.replaceChildren();
   for (const turn of view.recentTurns) {
-    bubble(turn.inbound, 'in', new Date(turn.receivedAt).toLocaleTimeString());
+    bubble(turn.inbound, 'in', new Date(turn.receivedAt).toLocaleTimeString() + (turn.channel === 'WhatsApp' ? ' (WhatsApp)' : ''));
     if (turn.reply) bubble(turn.reply, 'out', turn.outcome + (turn.error ? ' - ' + turn.error : ''));
     else if (turn.outcome !== 'Answered') bubble('(' + turn.outcome + ')', 'out', '');
   }
@@ -76,7 +82,8 @@ document.getElementById('compose').addEventListener('submit', async e => {
   const body = document.getElementById('body');
   if (!body.value.trim()) return;
   const response = await fetch('/dev/phone/send', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from: phone.value, body: body.value }) });
+    body: JSON.stringify({ from: phone.value, body: body.value,
+      channel: document.querySelector('input[name=channel]:checked').value }) });
   if (!response.ok) { sendError = status.textContent = 'Not sent: ' + (await response.json()).detail; return; }
   sendError = '';
   body.value = '';

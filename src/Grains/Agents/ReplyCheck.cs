@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Switchboard.Contracts;
 
 namespace Switchboard.Grains.Agents;
 
@@ -23,7 +24,8 @@ public sealed partial class ReplyCheck(IOptions<QualityOptions> options)
             problems.Add(ReplyProblem.TooLong);
         }
 
-        if (Gsm7.Segments(reply) > options.Value.MaxSegments)
+        // Segments are what an SMS costs; a WhatsApp message is one message up to its length limit.
+        if (context.Channel == MessageChannel.Sms && Gsm7.Segments(reply) > options.Value.MaxSegments)
         {
             problems.Add(ReplyProblem.OverSegmentBudget);
         }

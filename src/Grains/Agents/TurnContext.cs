@@ -1,3 +1,5 @@
+using Switchboard.Contracts;
+
 namespace Switchboard.Grains.Agents;
 
 /// <summary>
@@ -24,6 +26,12 @@ public sealed record TurnContext(string Phone, string MessageSid, string Text, D
 
     /// <summary>Planner: the sender's local date when the turn was planned, so every later step agrees on "today".</summary>
     [Id(5)] public DateOnly? Today { get; init; }
+
+    /// <summary>The channel of the message: SMS replies have a segment budget, WhatsApp replies do not.</summary>
+    [Id(6)] public MessageChannel Channel { get; init; }
+
+    /// <summary>Photos and files attached to the message (they are not read).</summary>
+    [Id(7)] public int MediaCount { get; init; }
 }
 
 /// <summary>The planner's reading of one SMS.</summary>

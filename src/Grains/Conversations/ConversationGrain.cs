@@ -37,6 +37,8 @@ public sealed class ConversationGrain(
     public const string ApologyReply = "Sorry, I couldn't finish that request. Please try again in a few minutes.";
     public const string OverflowReply = "You're texting faster than I can answer. I'll answer your earlier messages first; please resend anything newer later.";
     public const string InterimReply = "Working on it - I'll text you the answer shortly.";
+    public const string WhatsAppOptOutReply = "You're unsubscribed: nothing more will be sent to you here. Reply START to subscribe again.";
+    public const string WhatsAppOptInReply = "You're subscribed again. Text 'help' to see what I can do.";
     private const string WakeUpReminder = "conversation-wakeup";
 
     private bool _reminderHeld;
@@ -118,6 +120,7 @@ public sealed class ConversationGrain(
         }
 
         _lastActivity = time.GetUtcNow();
+        State.NoteChannel(sms); // written below, with the message
         var (outcome, notifyOverflow, record) = Classify(sms);
         var recordNumber = record is null ? 0 : State.RecordedTurns++;
         var startTurn = State.Turn is null && State.Inbox.Count > 0;
@@ -148,6 +151,11 @@ public sealed class ConversationGrain(
         if (notifyOverflow)
         {
             await NotifyOverflowAsync(sms);
+        }
+
+        if (sms.Channel == MessageChannel.WhatsApp && outcome is AcceptOutcome.OptedOut or AcceptOutcome.OptedIn)
+        {
+            await ConfirmWhatsAppOptChangeAsync(sms, outcome);
         }
 
         if (startTurn)
@@ -319,6 +327,24 @@ public sealed class ConversationGrain(
         }
     }
 
+    /// <summary>
+    /// Twilio answers STOP and START itself on SMS, not on WhatsApp: there the person hears it from us. The opt-out
+    /// confirmation is the one message that may go to a number that opted out (it says so).
+    /// </summary>
+    private async Task ConfirmWhatsAppOptChangeAsync(InboundSms sms, AcceptOutcome outcome)
+    {
+        try
+        {
+            var optedOut = outcome == AcceptOutcome.OptedOut;
+            await SendAsync(sms.MessageSid, optedOut ? WhatsAppOptOutReply : WhatsAppOptInReply, optedOut ? "opt-out" : "opt-in", sms, sms.TraceParent, confirmsOptOut: optedOut);
+        }
+        catch (Exception ex)
+        {
+            // The opt-out itself is recorded; only the confirmation is lost.
+            ConversationLog.OptChangeNoticeFailed(logger, PhoneMask.Mask(Phone), sms.MessageSid, PhoneMask.Describe(ex));
+        }
+    }
+
     private async Task FinishTurnAsync(TurnOutcome outcome, string? reply, string? error)
     {
         var turn = State.Turn!;
@@ -344,6 +370,7 @@ public sealed class ConversationGrain(
         {
             Error = error,
             TraceId = _turnSpan?.TraceId.ToHexString() ?? SwitchboardTracing.TraceIdOf(sms.TraceParent),
+            Channel = sms.Channel,
         };
         await history.WriteAsync(Phone, State.RecordedTurns, record, options.Value.HistoryLength);
         EndTurnSpan(outcome.ToString(), error);
@@ -379,7 +406,7 @@ public sealed class ConversationGrain(
     /// notice), so they arrive in the order they were written. The grain is keyed by the inbound MessageSid and the
     /// purpose, so a repeated hand-off lands on the same grain; returns its id.
     /// </summary>
-    private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms? answering, string? traceParent)
+    private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms? answering, string? traceParent, bool confirmsOptOut = false)
     {
         var outboundId = OutboundId.For(Phone, messageSid, purpose);
         if (outboundId == State.LastReplyId)
@@ -395,6 +422,8 @@ public sealed class ConversationGrain(
                 StatusCallbackUrl = answering?.StatusCallbackUrl,
                 WatchedBySender = true, // our wake-up reminder is held until this message has settled
                 TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
+                Channel = answering?.Channel ?? State.LastChannel, // answered on the channel it came in on
+                ConfirmsOptOut = confirmsOptOut,
             });
         }
 
@@ -408,7 +437,7 @@ public sealed class ConversationGrain(
         var sms = State.Inbox[0];
         State.Turn = new ActiveTurn
         {
-            Context = new TurnContext(Phone, sms.MessageSid, InboundText.ForAgents(sms.Body), sms.ReceivedAt),
+            Context = new TurnContext(Phone, sms.MessageSid, InboundText.ForAgents(sms.Body), sms.ReceivedAt) { Channel = sms.Channel, MediaCount = sms.MediaCount },
             StartedAt = time.GetUtcNow(),
         };
         StartTurnSpan(resumed: false);
@@ -585,7 +614,7 @@ public sealed class ConversationGrain(
 
     /// <summary>A message that starts no turn (opt-out, dropped...), as the history shows it.</summary>
     private TurnRecord Untaken(InboundSms sms, TurnOutcome outcome) =>
-        new(sms.MessageSid, Shorten(sms.Body), null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []) { TraceId = SwitchboardTracing.TraceIdOf(sms.TraceParent) };
+        new(sms.MessageSid, Shorten(sms.Body), null, outcome, null, sms.ReceivedAt, time.GetUtcNow(), []) { TraceId = SwitchboardTracing.TraceIdOf(sms.TraceParent), Channel = sms.Channel };
 
     /// <summary>The history keeps the first <see cref="InboundText.MaxLength"/> characters of a message: what the agents read.</summary>
     private static string Shorten(string body) => body.Length > InboundText.MaxLength ? body[..InboundText.MaxLength] : body;
@@ -628,6 +657,8 @@ public sealed class ConversationGrain(
 
     public Task<bool> IsOptedOut() => Task.FromResult(State.OptedOut);
 
+    public Task<ChannelContact> GetChannel() => Task.FromResult(new ChannelContact(State.LastChannel, State.LastWhatsAppAt));
+
     public async Task Erase()
     {
         var recorded = await history.ReadAsync(Phone, State.RecordedTurns, options.Value.HistoryLength);
@@ -662,10 +693,10 @@ public sealed class ConversationGrain(
         return new ConversationView(
             Phone,
             State.OptedOut,
-            [.. State.Inbox.Select(m => new PendingMessageView(m.MessageSid, m.Body, m.ReceivedAt))],
+            [.. State.Inbox.Select(m => new PendingMessageView(m.MessageSid, m.Body, m.ReceivedAt) { Channel = m.Channel })],
             current,
             [.. recent.Select(ToView)],
-            State.DroppedMessages);
+            State.DroppedMessages) { LastChannel = State.LastChannel, LastWhatsAppAt = State.LastWhatsAppAt };
     }
 
     private static TurnView ToView(TurnRecord r) => new(
@@ -676,5 +707,5 @@ public sealed class ConversationGrain(
         r.OutboundId,
         r.ReceivedAt,
         r.CompletedAt,
-        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts))]) { Error = r.Error, TraceId = r.TraceId };
+        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts))]) { Error = r.Error, TraceId = r.TraceId, Channel = r.Channel };
 }

@@ -34,4 +34,7 @@ internal static partial class ConversationLog
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Erased the stored messages, turns and reply texts of {Phone} on request")]
     public static partial void Erased(ILogger logger, string phone);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Could not confirm to {Phone} on WhatsApp that message {MessageSid} changed their opt-out: {Error}")]
+    public static partial void OptChangeNoticeFailed(ILogger logger, string phone, string messageSid, string error);
 }

@@ -40,6 +40,22 @@ public sealed class ConversationState
 
     /// <summary>Turns recorded so far (answered, failed, opted out, dropped...): the number of the next history record.</summary>
     [Id(9)] public long RecordedTurns { get; set; }
+
+    /// <summary>The channel of the person's last message: reminders and other messages not answering one go there.</summary>
+    [Id(10)] public MessageChannel LastChannel { get; set; }
+
+    /// <summary>When the person's last WhatsApp message arrived: WhatsApp's 24-hour window runs from here.</summary>
+    [Id(11)] public DateTimeOffset? LastWhatsAppAt { get; set; }
+
+    /// <summary>Any message the person sends (even STOP, or one dropped) says where they are, and on WhatsApp reopens the window.</summary>
+    public void NoteChannel(InboundSms sms)
+    {
+        LastChannel = sms.Channel;
+        if (sms.Channel == MessageChannel.WhatsApp && (LastWhatsAppAt is null || sms.ReceivedAt > LastWhatsAppAt))
+        {
+            LastWhatsAppAt = sms.ReceivedAt;
+        }
+    }
 }
 
 /// <summary>The turn in progress: its context as of the last finished step.</summary>
@@ -81,6 +97,9 @@ public sealed record TurnRecord(
 
     /// <summary>The turn's trace id (32 hex digits), when the message came with a trace context.</summary>
     [Id(1)] public string? TraceId { get; init; }
+
+    /// <summary>The channel the message came in on (and its reply went out on).</summary>
+    [Id(2)] public MessageChannel Channel { get; init; }
 }
 
 [GenerateSerializer, Alias("Switchboard.TurnOutcome")]

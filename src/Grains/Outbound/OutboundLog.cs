@@ -25,4 +25,10 @@ internal static partial class OutboundLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Outbound {OutboundId} could not check the opt-out or the previous reply; trying again shortly: {Error}")]
     public static partial void CheckFailed(ILogger logger, string outboundId, string error);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Outbound {OutboundId} not sent, never attempted at Twilio: {Reason}")]
+    public static partial void NotSent(ILogger logger, string outboundId, string reason);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Outbound {OutboundId} goes as WhatsApp template {ContentSid}: outside the 24-hour window")]
+    public static partial void AsTemplate(ILogger logger, string outboundId, string contentSid);
 }

@@ -23,6 +23,7 @@ public sealed class OutboundSmsGrain(
     [PersistentState("outbound", StorageNames.State)] IPersistentState<OutboundState> state,
     ISmsSender sender,
     IOptions<OutboundOptions> options,
+    IOptions<TwilioOptions> twilio,
     TimeProvider time,
     ILogger<OutboundSmsGrain> logger)
     : Grain, IOutboundSmsGrain, IRemindable
@@ -119,10 +120,16 @@ public sealed class OutboundSmsGrain(
         }
 
         bool optedOut, waiting;
+        ChannelContact? contact = null;
         try
         {
-            optedOut = await GrainFactory.GetGrain<IConversationGrain>(message.To).IsOptedOut();
+            var conversation = GrainFactory.GetGrain<IConversationGrain>(message.To);
+            optedOut = !message.ConfirmsOptOut && await conversation.IsOptedOut();
             waiting = !optedOut && message.After is { } predecessor && await IsPendingAsync(predecessor);
+            if (!optedOut && !waiting && message.Channel == MessageChannel.WhatsApp)
+            {
+                contact = await conversation.GetChannel(); // asked at every attempt: a retry may cross the end of the window
+            }
         }
         catch (Exception ex)
         {
@@ -150,6 +157,20 @@ public sealed class OutboundSmsGrain(
             return;
         }
 
+        var (toSend, notSentReason) = contact is null
+            ? (message, null)
+            : WhatsAppDelivery.Prepare(message, contact, time.GetUtcNow(), twilio.Value);
+        if (toSend is null)
+        {
+            await RecordNotSentAsync(notSentReason!);
+            return;
+        }
+
+        if (toSend.Template is { } template)
+        {
+            OutboundLog.AsTemplate(logger, PhoneMask.MaskNumbersIn(Id), template.ContentSid);
+        }
+
         if (_attemptMarked)
         {
             _attemptMarked = false; // Send's write marked this attempt
@@ -175,7 +196,7 @@ public sealed class OutboundSmsGrain(
         {
             span.Activity?.SetTag("switchboard.outbound_id", PhoneMask.MaskNumbersIn(Id));
             span.Activity?.SetTag("switchboard.attempt", State.Attempts.Count + 1);
-            result = await SendOnceAsync(message);
+            result = await SendOnceAsync(toSend);
             span.Activity?.SetTag("switchboard.send.outcome", result.Outcome.ToString());
             if (result.Outcome != SendOutcome.Accepted)
             {
@@ -196,6 +217,7 @@ public sealed class OutboundSmsGrain(
             case SendOutcome.Accepted:
                 State.Status = DeliveryStatus.Accepted;
                 State.TwilioSid = result.Sid;
+                State.ContentSid = toSend.Template?.ContentSid;
                 State.NextAttemptAt = null;
                 SwitchboardMetrics.OutboundAccepted.Add(1);
                 OutboundLog.Accepted(logger, PhoneMask.MaskNumbersIn(Id), result.Sid!, attempt);
@@ -231,10 +253,28 @@ public sealed class OutboundSmsGrain(
         }
     }
 
+    /// <summary>
+    /// Ends a message that cannot go as asked (a WhatsApp message outside the 24-hour window without a template):
+    /// never attempted, so no attempt is in flight, and it releases the sender's next message like a failure would.
+    /// </summary>
+    private async Task RecordNotSentAsync(string reason)
+    {
+        _attemptMarked = false;
+        State.AttemptInFlight = false;
+        State.Status = DeliveryStatus.NotSent;
+        State.NotSentReason = reason;
+        State.NextAttemptAt = null;
+        await state.WriteOrReloadAsync(this);
+        SwitchboardMetrics.OutboundFailed.Add(1);
+        OutboundLog.NotSent(logger, PhoneMask.MaskNumbersIn(Id), reason);
+        await ReleaseReminderAsync();
+        await IndexIfFailedAsync();
+    }
+
     /// <summary>Operators list failed messages from an index kept as they fail (GET /admin/outbound?state=failed).</summary>
     private async Task IndexIfFailedAsync()
     {
-        if (State.Status is not (DeliveryStatus.Rejected or DeliveryStatus.GaveUp or DeliveryStatus.Undelivered) || State.Message is not { } message)
+        if (State.Status is not (DeliveryStatus.Rejected or DeliveryStatus.GaveUp or DeliveryStatus.Undelivered or DeliveryStatus.NotSent) || State.Message is not { } message)
         {
             return;
         }
@@ -381,6 +421,9 @@ public sealed class OutboundSmsGrain(
             State.PossibleDuplicate, [.. State.Attempts.Select(a => new AttemptView(a.At, a.Outcome, a.HttpStatus, a.ErrorCode, a.Error))])
         {
             ResendOf = m.ResendOf,
+            Channel = m.Channel,
+            NotSentReason = State.NotSentReason,
+            ContentSid = State.ContentSid,
         });
     }
 }

@@ -27,6 +27,12 @@ public sealed class OutboundState
 
     /// <summary>Set when an attempt follows an in-flight one: Twilio may have accepted both.</summary>
     [Id(9)] public bool PossibleDuplicate { get; set; }
+
+    /// <summary>Why it was never attempted (<see cref="DeliveryStatus.NotSent"/>).</summary>
+    [Id(10)] public string? NotSentReason { get; set; }
+
+    /// <summary>The WhatsApp template Twilio accepted it as (outside the 24-hour window).</summary>
+    [Id(11)] public string? ContentSid { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.OutboundAttempt")]

@@ -27,10 +27,25 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
         // One SDK client per send: its LastResponse is this call's answer, not another thread's.
         var http = new SystemNetHttpClient(httpClients.CreateClient(HttpClientName));
         var client = new TwilioRestClient(options.AccountSid, options.AuthToken, httpClient: http);
-        var create = new CreateMessageOptions(new PhoneNumber(message.To)) { Body = message.Body };
-        if (options.MessagingServiceSid is { Length: > 0 } service)
+        var create = new CreateMessageOptions(new PhoneNumber(TwilioAddress.For(message.To, message.Channel)));
+        if (message.Template is { } template)
         {
-            create.MessagingServiceSid = service;
+            // Outside WhatsApp's 24-hour window only an approved template may go (see WhatsAppDelivery).
+            create.ContentSid = template.ContentSid;
+            create.ContentVariables = template.ContentVariables;
+        }
+        else
+        {
+            create.Body = message.Body;
+        }
+
+        if (message.Channel == MessageChannel.WhatsApp && options.WhatsAppFrom is { Length: > 0 } whatsAppFrom)
+        {
+            create.From = new PhoneNumber(whatsAppFrom);
+        }
+        else if (options.MessagingServiceSid is { Length: > 0 } service)
+        {
+            create.MessagingServiceSid = service; // for WhatsApp: a service with a WhatsApp sender in its pool
         }
         else
         {

@@ -71,7 +71,7 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         {
             _messages.Enqueue(new CapturedMessage(
                 accountSid, form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
-                request.Headers.Authorization.ToString(), answer.Status, null));
+                request.Headers.Authorization.ToString(), answer.Status, null) with { ContentSid = Field(form, "ContentSid"), ContentVariables = Field(form, "ContentVariables"), MessagingServiceSid = Field(form, "MessagingServiceSid") });
             if (answer.RetryAfter is { } retryAfter)
             {
                 request.HttpContext.Response.Headers.RetryAfter = retryAfter;
@@ -84,7 +84,7 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         var sid = $"SM{Interlocked.Increment(ref _sequence):D32}";
         _messages.Enqueue(new CapturedMessage(
             accountSid, form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
-            request.Headers.Authorization.ToString(), status, status == 201 ? sid : null));
+            request.Headers.Authorization.ToString(), status, status == 201 ? sid : null) with { ContentSid = Field(form, "ContentSid"), ContentVariables = Field(form, "ContentVariables"), MessagingServiceSid = Field(form, "MessagingServiceSid") });
         if (status == 201)
         {
             return Results.Json(new { sid, account_sid = accountSid, to = form["To"].ToString(), body = form["Body"].ToString(), status = "queued" }, statusCode: 201);
@@ -99,6 +99,8 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         return Results.Text(JsonSerializer.Serialize(new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status }), "application/json", statusCode: status);
     }
 
+    private static string? Field(IFormCollection form, string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
+
     public async Task DisposeAsync()
     {
         if (_app is not null)
@@ -111,6 +113,13 @@ public sealed class FakeTwilioServer : IAsyncLifetime
 /// <summary>One Messages.json request as received.</summary>
 public sealed record CapturedMessage(string AccountSid, string To, string From, string Body, string StatusCallback, string Authorization, int Status, string? Sid)
 {
+    /// <summary>A WhatsApp template sent in place of a body (outside the 24-hour window), and its variables' JSON.</summary>
+    public string? ContentSid { get; init; }
+
+    public string? ContentVariables { get; init; }
+
+    public string? MessagingServiceSid { get; init; }
+
     /// <summary>The inbound MessageSid this message answers, read from its status callback (<c>?id=phone:MessageSid:purpose</c>).</summary>
     public string AnsweredMessageSid =>
         Uri.UnescapeDataString(StatusCallback[(StatusCallback.IndexOf("id=", StringComparison.Ordinal) + 3)..]).Split(':')[1];

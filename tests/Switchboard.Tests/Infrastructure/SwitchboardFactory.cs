@@ -14,6 +14,7 @@ public sealed class SwitchboardFactory(
     public const string AuthToken = "http-test-auth-token";
     public const string AdminKey = "http-test-admin-key-0123456789";
     public const string FromNumber = "+15005550006";
+    public const string WhatsAppFrom = "whatsapp:+14155238886";
     public const string WebhookBaseUrl = "https://switchboard.example.test";
 
     /// <summary>An inbound SMS as Twilio would post it to this host: signed for its public webhook URL.</summary>
@@ -35,6 +36,7 @@ public sealed class SwitchboardFactory(
             ["Twilio:AccountSid"] = "AC11111111111111111111111111111111",
             ["Twilio:AuthToken"] = AuthToken,
             ["Twilio:FromNumber"] = FromNumber,
+            ["Twilio:WhatsAppFrom"] = WhatsAppFrom,
             ["Twilio:ApiBaseUrl"] = twilioBaseUrl,
             ["Twilio:WebhookBaseUrl"] = WebhookBaseUrl,
             ["Twilio:Enabled"] = "true",

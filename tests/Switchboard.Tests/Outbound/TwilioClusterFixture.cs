@@ -9,7 +9,7 @@ namespace Switchboard.Tests.Outbound;
 /// <see cref="TwilioSmsSender"/> to a <see cref="FakeTwilioServer"/>: what the SDK makes of raw HTTP answers is the
 /// point. Three attempts, short backoffs; MaxBackoff long enough to see a Retry-After honoured and capped.
 /// </summary>
-public sealed class TwilioClusterFixture : ClusterFixture
+public class TwilioClusterFixture : ClusterFixture
 {
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1.5);
 

@@ -1,0 +1,15 @@
+namespace Switchboard.Contracts;
+
+/// <summary>
+/// How a person can be reached, as their conversation knows it: the channel of their last message (reminders go
+/// there) and when their last WhatsApp message arrived (WhatsApp's 24-hour window starts there).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Switchboard.ChannelContact")]
+public sealed record ChannelContact(MessageChannel LastChannel, DateTimeOffset? LastWhatsAppAt)
+{
+    /// <summary>Meta's customer service window: free-form WhatsApp messages only this long after the person's last message.</summary>
+    public static readonly TimeSpan WhatsAppWindow = TimeSpan.FromHours(24);
+
+    /// <summary>Whether a free-form WhatsApp message may be sent now.</summary>
+    public bool WhatsAppWindowOpen(DateTimeOffset now) => LastWhatsAppAt is { } last && now - last < WhatsAppWindow;
+}
