@@ -7,6 +7,7 @@ using Switchboard.Grains.Agents;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Employees;
 using Switchboard.Grains.Outbound;
+using Switchboard.Grains.Retention;
 using Switchboard.Grains.Timesheets;
 
 namespace Switchboard.Grains;
@@ -18,11 +19,13 @@ public static class SwitchboardGrains
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EmployeeGrain.ReminderClock, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        services.TryAddKeyedSingleton(RetentionGrain.Clock, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddTwilioOptions(configuration);
         services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.Section);
         services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationStorageBudget>());
         services.AddValidatedOptions<OutboundOptions>(configuration, OutboundOptions.Section);
+        services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
 
         services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);
         services.AddValidatedOptions<QualityOptions>(configuration, QualityOptions.Section);
