@@ -18,6 +18,7 @@ public static class AdminApi
         group.MapGet("/outbound/{id}", GetOutbound).WithSummary("One outbound message: attempts, errors, Twilio SID, status.");
         group.MapGet("/outbound", ListOutbound).WithSummary("Failed, rejected and given-up messages, newest first (state=failed), paged with skip and take.");
         group.MapPost("/outbound/{id}/resend", Resend).WithSummary("Sends a message again as a new outbound message linked to the old one (opt-out respected).");
+        group.MapSummaryApi();
         return group;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
+using Switchboard.Grains.Summary;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Employees;
@@ -33,6 +34,8 @@ public static class SwitchboardGrains
         services.AddOptions<EmployeeOptions>().Bind(configuration.GetSection(EmployeeOptions.Section))
             .Configure(o => o.DefaultRegion = configuration["Webhook:DefaultRegion"] ?? o.DefaultRegion).ValidateOnStart();
         services.AddHostedService<EmployeeImport>();
+        services.TryAddSingleton<SiloActivity>();
+        services.AddHostedService<SiloActivityReporter>();
 
         services.AddAgentProviders(configuration);
         services.AddSingleton<Branding>();

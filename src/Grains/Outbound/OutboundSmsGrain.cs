@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
+using Switchboard.Grains.Summary;
 using Switchboard.Grains.Telemetry;
 
 namespace Switchboard.Grains.Outbound;
@@ -24,6 +25,7 @@ public sealed class OutboundSmsGrain(
     ISmsSender sender,
     IOptions<OutboundOptions> options,
     TimeProvider time,
+    SiloActivity activity,
     ILogger<OutboundSmsGrain> logger)
     : Grain, IOutboundSmsGrain, IRemindable
 {
@@ -32,6 +34,9 @@ public sealed class OutboundSmsGrain(
     private IGrainTimer? _attemptTimer;
     private IGrainReminder? _reminder;
     private bool _reminderHeld;
+
+    /// <summary>This activation is counted among the silo's replies retrying (GET /admin/summary).</summary>
+    private bool _retryingCounted;
 
     /// <summary>Send's write already marked the first attempt in flight: the attempt needs no write of its own.</summary>
     private bool _attemptMarked;
@@ -48,7 +53,25 @@ public sealed class OutboundSmsGrain(
             ScheduleAttempt(Delay(State.NextAttemptAt));
         }
 
+        CountRetrying();
         return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        CountRetrying(active: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Keeps the silo's count in step with the state: pending after at least one attempt is retrying.</summary>
+    private void CountRetrying(bool active = true)
+    {
+        var retrying = active && State is { Status: DeliveryStatus.Pending, Attempts.Count: > 0 };
+        if (retrying != _retryingCounted)
+        {
+            _retryingCounted = retrying;
+            activity.AddRetrying(retrying ? 1 : -1);
+        }
     }
 
     public async Task Send(OutboundSms message)
@@ -139,6 +162,7 @@ public sealed class OutboundSmsGrain(
             State.Status = DeliveryStatus.Suppressed;
             State.NextAttemptAt = null;
             await state.WriteOrReloadAsync(this);
+            CountRetrying();
             await ReleaseReminderAsync();
             return;
         }
@@ -219,6 +243,7 @@ public sealed class OutboundSmsGrain(
         }
 
         await state.WriteOrReloadAsync(this);
+        CountRetrying();
         if (State.Status == DeliveryStatus.Pending)
         {
             ScheduleAttempt(Delay(State.NextAttemptAt));
@@ -262,6 +287,7 @@ public sealed class OutboundSmsGrain(
             }
 
             await state.WriteOrReloadAsync(this);
+            CountRetrying();
         }
     }
 
