@@ -22,8 +22,9 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
         var table = tables.GetTableClient(TableConversationHistory.TableName);
         await table.CreateIfNotExistsAsync(cancellationToken);
 
-        // Partitions are "{ServiceId}_{E.164}"; an E.164 number starts with '+', and ',' is the character after it.
-        var (from, to) = ($"{serviceId}_+", $"{serviceId}_,");
+        // Partitions are "{ServiceId}_{conversation key}": the whole "{ServiceId}_" prefix, whatever the key looks like
+        // (another channel's keys too). A service whose id is this one's plus "_..." shares the prefix: keep ids distinct.
+        var (from, to) = PrefixRange($"{serviceId}_");
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to} and CompletedAt lt {cutoff.UtcDateTime}");
         var deleted = 0;
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
@@ -47,11 +48,10 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
         DateTimeOffset? from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Orleans' Azure Table grain storage keys a record "{ServiceId}_{grain type}/{key}" with '/' written as '_',
-        // and the state name as row key; Timestamp is the table's own last-write time. OutboundSmsGrain keys start
-        // with the recipient's E.164 number ('+').
+        // and the state name as row key; Timestamp is the table's own last-write time.
         var grainType = grains.GetGrain<IOutboundSmsGrain>("+").GetGrainId().Type.ToString();
         var prefix = $"{serviceId}_{grainType}_";
-        var (low, high) = (prefix + "+", prefix + ",");
+        var (low, high) = PrefixRange(prefix);
         var filter = from is { } since
             ? TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {OutboundStateName} and Timestamp ge {since.UtcDateTime} and Timestamp lt {to.UtcDateTime}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {OutboundStateName} and Timestamp lt {to.UtcDateTime}");
@@ -61,6 +61,9 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
             yield return row.PartitionKey[prefix.Length..];
         }
     }
+
+    /// <summary>Keys starting with <paramref name="prefix"/>: from the prefix up to (not including) its last character plus one.</summary>
+    private static (string From, string To) PrefixRange(string prefix) => (prefix, prefix[..^1] + (char)(prefix[^1] + 1));
 
     public static TableRetentionStore Create(IServiceProvider services, TableServiceClient tables) => new(
         tables,
