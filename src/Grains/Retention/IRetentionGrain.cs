@@ -18,6 +18,6 @@ public interface IRetentionGrain : IGrainWithStringKey
     Task<RetentionSweep> Sweep();
 }
 
-/// <summary>What one sweep removed: history rows deleted, outbound records looked at (their bodies blanked if not already).</summary>
+/// <summary>What one sweep did: history rows deleted; outbound records woken to blank their text (a no-op for one already blank).</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.RetentionSweep")]
-public sealed record RetentionSweep(DateTimeOffset Cutoff, int HistoryRowsDeleted, int OutboundRecordsErased);
+public sealed record RetentionSweep(DateTimeOffset Cutoff, int HistoryRowsDeleted, int OutboundRecordsSwept);

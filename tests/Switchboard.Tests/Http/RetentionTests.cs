@@ -43,7 +43,7 @@ public sealed class RetentionTests(HttpFixture fixture)
 
         Assert.Equal(0, early.HistoryRowsDeleted);
         Assert.True(late.HistoryRowsDeleted >= 1, $"history rows deleted: {late.HistoryRowsDeleted}");
-        Assert.True(late.OutboundRecordsErased >= 1, $"outbound records erased: {late.OutboundRecordsErased}");
+        Assert.True(late.OutboundRecordsSwept >= 1, $"outbound records swept: {late.OutboundRecordsSwept}");
         Assert.Equal(0, await TurnsAsync(admin, phone));
         var reply = await admin.GetFromJsonAsync<JsonElement>($"/admin/outbound/{replyId}");
         Assert.Equal("", reply.GetProperty("body").GetString());
