@@ -88,8 +88,10 @@ public sealed class ConversationGrain(
             DispatchCurrentStep();
         }
 
-        _conversationCounted = true; // an activation that failed to start is never counted
+        // Counted once started: an activation that fails to start is never counted, and may never be deactivated.
+        _conversationCounted = true;
         activity.AddConversations(1);
+        CountTurn(running: State.Turn is not null);
     }
 
     public async Task Enqueue(InboundSms sms)
@@ -430,6 +432,7 @@ public sealed class ConversationGrain(
 
     private void CountTurn(bool running)
     {
+        running &= _conversationCounted; // a turn resumed during activation is counted when the activation is
         if (running != _turnCounted)
         {
             _turnCounted = running;
