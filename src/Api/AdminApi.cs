@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
 
@@ -12,16 +13,23 @@ public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
-        group.MapGet("/conversations/{phone}", GetConversation).WithSummary("One conversation: opt-out, inbox, current turn, recent turns with delivery status.");
-        group.MapDelete("/conversations/{phone}", EraseConversation).WithSummary("Erases the number's stored messages, turns and reply texts (opt-out and timesheet stay).");
-        group.MapGet("/outbound/{id}", GetOutbound).WithSummary("One outbound message: attempts, errors, Twilio SID, status.");
-        group.MapGet("/outbound", ListOutbound).WithSummary("Failed, rejected and given-up messages, newest first (state=failed), paged with skip and take.");
-        group.MapPost("/outbound/{id}/resend", Resend).WithSummary("Sends a message again as a new outbound message linked to the old one (opt-out respected).");
+        var group = endpoints.MapGroup("/admin").WithAdminConventions();
+        group.MapGet("/conversations/{phone}", GetConversation).WithSummary("One conversation: opt-out, inbox, current turn, recent turns with delivery status.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapDelete("/conversations/{phone}", EraseConversation).WithSummary("Erases the number's stored messages, turns and reply texts (opt-out and timesheet stay).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/outbound/{id}", GetOutbound).WithSummary("One outbound message: attempts, errors, Twilio SID, status.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/outbound", ListOutbound).WithSummary("Failed, rejected and given-up messages, newest first (state=failed), paged with skip and take.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/outbound/{id}/resend", Resend).WithSummary("Sends a message again as a new outbound message linked to the old one (opt-out respected).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapSummaryApi();
         return group;
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseConversation(string phone, IGrainFactory grains, IOptions<WebhookOptions> webhook)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseConversation(
+        string phone, IGrainFactory grains, IOptions<WebhookOptions> webhook, ILogger<AdminErrorFilter> logger)
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
         {
@@ -29,6 +37,7 @@ public static class AdminApi
         }
 
         await grains.GetGrain<IConversationGrain>(e164).Erase();
+        AdminLog.Erased(logger, PhoneMask.Mask(e164));
         return TypedResults.NoContent();
     }
 
@@ -48,11 +57,11 @@ public static class AdminApi
         return TypedResults.Ok(await grains.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).List(skip, take));
     }
 
-    internal static async Task<Results<Accepted<ResendResponse>, NotFound, ProblemHttpResult>> Resend(string id, IGrainFactory grains)
+    internal static async Task<Results<Accepted<ResendResponse>, ProblemHttpResult>> Resend(string id, IGrainFactory grains, ILogger<AdminErrorFilter> logger)
     {
         if (await grains.GetGrain<IOutboundSmsGrain>(id).GetView() is not { } failed)
         {
-            return TypedResults.NotFound();
+            return NoSuchOutbound();
         }
 
         if (failed.Body.Length == 0)
@@ -63,6 +72,7 @@ public static class AdminApi
         // A new message, not a retry of the old one: the old record keeps its history. The attempt checks the opt-out.
         var resendId = OutboundId.ForResend(id);
         await grains.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(failed.To, failed.Body, "resend") { ResendOf = id, Channel = failed.Channel });
+        AdminLog.Resent(logger, PhoneMask.MaskNumbersIn(id), PhoneMask.MaskNumbersIn(resendId));
         return TypedResults.Accepted($"/admin/outbound/{Uri.EscapeDataString(resendId)}", new ResendResponse(resendId, id));
     }
 
@@ -85,10 +95,21 @@ public static class AdminApi
         });
     }
 
-    internal static async Task<Results<Ok<OutboundView>, NotFound>> GetOutbound(string id, IGrainFactory grains)
+    internal static async Task<Results<Ok<OutboundView>, ProblemHttpResult>> GetOutbound(string id, IGrainFactory grains)
     {
         var view = await grains.GetGrain<IOutboundSmsGrain>(id).GetView();
-        return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+        return view is null ? NoSuchOutbound() : TypedResults.Ok(view);
+    }
+
+    private static ProblemHttpResult NoSuchOutbound() =>
+        TypedResults.Problem("No outbound message has this id.", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>What every admin group shares: the key (401), problem details for failures inside, the OpenAPI tag and 401.</summary>
+    internal static RouteGroupBuilder WithAdminConventions(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<AdminKeyFilter>().AddEndpointFilter<AdminErrorFilter>().WithTags("Admin")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return group;
     }
 }
 

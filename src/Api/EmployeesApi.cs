@@ -12,10 +12,13 @@ public static class EmployeesApi
 {
     public static RouteGroupBuilder MapEmployeesApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/admin/employees").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
-        group.MapPut("/{phone}", PutEmployee).WithSummary("Registers (201) or updates (200) the employee texting from this number.");
-        group.MapGet("/{phone}", GetEmployee).WithSummary("The employee registered at this number.");
-        group.MapDelete("/{phone}", DeleteEmployee).WithSummary("Removes the number from the directory; the timesheet is kept.");
+        var group = endpoints.MapGroup("/admin/employees").WithAdminConventions();
+        group.MapPut("/{phone}", PutEmployee).WithSummary("Registers (201) or updates (200) the employee texting from this number.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{phone}", GetEmployee).WithSummary("The employee registered at this number.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{phone}", DeleteEmployee).WithSummary("Removes the number from the directory; the timesheet is kept.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 
@@ -41,7 +44,7 @@ public static class EmployeesApi
             : TypedResults.Ok(employee);
     }
 
-    internal static async Task<Results<Ok<Employee>, NotFound, ProblemHttpResult>> GetEmployee(
+    internal static async Task<Results<Ok<Employee>, ProblemHttpResult>> GetEmployee(
         string phone, IGrainFactory grains, IOptions<WebhookOptions> webhook)
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
@@ -50,7 +53,9 @@ public static class EmployeesApi
         }
 
         var employee = await grains.GetGrain<IEmployeeGrain>(e164).Get();
-        return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
+        return employee is null
+            ? TypedResults.Problem("No employee is registered at this number.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(employee);
     }
 
     /// <summary>Idempotent: removing a number nobody is registered at is also 204, so an operator's retry is harmless.</summary>

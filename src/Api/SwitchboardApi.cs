@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 using Switchboard.Api.Logging;
 using Switchboard.Contracts;
 
@@ -24,7 +26,10 @@ public static class SwitchboardApi
         services.AddValidatedOptions<AdminOptions>(configuration, AdminOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<AdminKeySecurity>());
+
+        // Errors the framework answers itself (an unreadable JSON body: 400) come as problem details too.
+        services.AddProblemDetails();
         services.AddSingleton<StorageWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageWatch>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("grains-and-storage", tags: ["ready"]);
@@ -42,6 +47,12 @@ public static class SwitchboardApi
     public static IEndpointRouteBuilder MapSwitchboardApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi(); // GET /openapi/v1.json
+        if (endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            // An interactive reference of /openapi/v1.json; the admin key is typed into its authentication box.
+            endpoints.MapScalarApiReference("/scalar", o => o.WithTitle("Switchboard API").AddPreferredSecuritySchemes(AdminKeySecurity.SchemeId));
+        }
+
         endpoints.MapTwilioWebhookApi();
         endpoints.MapAdminApi();
         endpoints.MapEmployeesApi();

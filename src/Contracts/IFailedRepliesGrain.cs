@@ -17,6 +17,10 @@ public interface IFailedRepliesGrain : IGrainWithStringKey
     /// <summary>Newest first: <paramref name="skip"/> and <paramref name="take"/> page through them.</summary>
     [Alias("List")]
     Task<FailedRepliesPage> List(int skip, int take);
+
+    /// <summary>How many failed at or after <paramref name="since"/> (GET /admin/summary: the last 24 hours).</summary>
+    [Alias("CountSince")]
+    Task<int> CountSince(DateTimeOffset since);
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.FailedReply")]

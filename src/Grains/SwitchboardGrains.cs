@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
+using Switchboard.Grains.Summary;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Employees;
 using Switchboard.Grains.Outbound;
+using Switchboard.Grains.Retention;
 using Switchboard.Grains.Timesheets;
 
 namespace Switchboard.Grains;
@@ -18,11 +20,13 @@ public static class SwitchboardGrains
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EmployeeGrain.ReminderClock, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        services.TryAddKeyedSingleton(RetentionGrain.Clock, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddTwilioOptions(configuration);
         services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.Section);
         services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationStorageBudget>());
         services.AddValidatedOptions<OutboundOptions>(configuration, OutboundOptions.Section);
+        services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
 
         services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);
         services.AddValidatedOptions<QualityOptions>(configuration, QualityOptions.Section);
@@ -30,6 +34,8 @@ public static class SwitchboardGrains
         services.AddOptions<EmployeeOptions>().Bind(configuration.GetSection(EmployeeOptions.Section))
             .Configure(o => o.DefaultRegion = configuration["Webhook:DefaultRegion"] ?? o.DefaultRegion).ValidateOnStart();
         services.AddHostedService<EmployeeImport>();
+        services.TryAddSingleton<SiloActivity>();
+        services.AddHostedService<SiloActivityReporter>();
 
         services.AddAgentProviders(configuration);
         services.AddSingleton<Branding>();

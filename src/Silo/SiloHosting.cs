@@ -8,6 +8,7 @@ using Switchboard.Hosting;
 using SiloOptions = Switchboard.Hosting.SiloOptions;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Outbound;
+using Switchboard.Grains.Retention;
 using Switchboard.Grains.Timesheets;
 
 namespace Switchboard.Silo;
@@ -25,6 +26,8 @@ public static class SiloHosting
         // Keyed by the ServiceId in force (Kubernetes hosting may set it from ORLEANS_SERVICE_ID), like grain state.
         builder.Services.AddSingleton<IConversationHistory>(sp =>
             new TableConversationHistory(tables, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+        builder.Services.AddSingleton<IRetentionStore>(sp => TableRetentionStore.Create(sp, tables));
+        builder.Services.AddHostedService<RetentionStart>();
         builder.UseOrleans(orleans =>
         {
             orleans.UseSwitchboardClustering(silo, tables);
@@ -62,13 +65,14 @@ public static class SiloHosting
         var conversation = configuration.GetSection(ConversationOptions.Section).Get<ConversationOptions>() ?? new ConversationOptions();
         var outbound = configuration.GetSection(OutboundOptions.Section).Get<OutboundOptions>() ?? new OutboundOptions();
         var timesheet = configuration.GetSection(TimesheetOptions.Section).Get<TimesheetOptions>() ?? new TimesheetOptions();
+        var retention = configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>() ?? new RetentionOptions();
         var oneMinute = TimeSpan.FromMinutes(1);
-        TimeSpan[] periods = [conversation.ReminderPeriod, outbound.ReminderPeriod, timesheet.ReminderCheckPeriod, oneMinute];
+        TimeSpan[] periods = [conversation.ReminderPeriod, outbound.ReminderPeriod, timesheet.ReminderCheckPeriod, retention.SweepPeriod, oneMinute];
         var shortest = periods.Min();
         if (shortest < oneMinute && !isDevelopment)
         {
             throw new InvalidOperationException(
-                "Conversation:ReminderPeriod, Outbound:ReminderPeriod and Timesheet:ReminderCheckPeriod must be at least 00:01:00 outside Development.");
+                "Conversation:ReminderPeriod, Outbound:ReminderPeriod, Timesheet:ReminderCheckPeriod and Retention:SweepPeriod must be at least 00:01:00 outside Development.");
         }
 
         return shortest;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
+using Switchboard.Grains.Summary;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Telemetry;
 
@@ -31,6 +32,7 @@ public sealed class ConversationGrain(
     IOptions<AgentOptions> agentOptions,
     IConversationHistory history,
     TimeProvider time,
+    SiloActivity activity,
     ILogger<ConversationGrain> logger)
     : Grain, IConversationGrain, IConversationTurnGrain, IRemindable
 {
@@ -52,6 +54,11 @@ public sealed class ConversationGrain(
     /// starts a new "turn" span under the same parent, so it continues the same trace. Null when tracing is off.
     /// </summary>
     private Activity? _turnSpan;
+
+    /// <summary>This activation's running turn is counted in the silo's <see cref="SiloActivity"/> (GET /admin/summary).</summary>
+    private bool _turnCounted;
+
+    private bool _conversationCounted;
 
     /// <summary>The state holds turn progress that storage does not have yet (fast steps, a finished turn).</summary>
     private bool _unsaved;
@@ -83,6 +90,11 @@ public sealed class ConversationGrain(
             await state.WriteOrReloadAsync(this);
             DispatchCurrentStep();
         }
+
+        // Counted once started: an activation that fails to start is never counted, and may never be deactivated.
+        _conversationCounted = true;
+        activity.AddConversations(1);
+        CountTurn(running: State.Turn is not null);
     }
 
     public async Task Enqueue(InboundSms sms)
@@ -104,6 +116,11 @@ public sealed class ConversationGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         EndTurnSpan("interrupted"); // the next activation resumes the turn in a new span of the same trace
+        if (_conversationCounted)
+        {
+            _conversationCounted = false;
+            activity.AddConversations(-1);
+        }
         if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
             await SaveUnsavedAsync(); // best effort: a finished turn not saved only runs again
@@ -443,10 +460,21 @@ public sealed class ConversationGrain(
         StartTurnSpan(resumed: false);
     }
 
+    private void CountTurn(bool running)
+    {
+        running &= _conversationCounted; // a turn resumed during activation is counted when the activation is
+        if (running != _turnCounted)
+        {
+            _turnCounted = running;
+            activity.AddTurns(running ? 1 : -1);
+        }
+    }
+
     private void StartTurnSpan(bool resumed)
     {
         var sms = State.Inbox[0];
         EndTurnSpan("superseded");
+        CountTurn(running: true);
         _turnSpan = SwitchboardTracing.StartDetached("turn", sms.TraceParent);
         if (_turnSpan is not null)
         {
@@ -455,8 +483,10 @@ public sealed class ConversationGrain(
         }
     }
 
+    /// <summary>The turn span lives exactly as long as the turn runs in this activation: the count follows it.</summary>
     private void EndTurnSpan(string outcome, string? error = null)
     {
+        CountTurn(running: false);
         if (_turnSpan is { } span)
         {
             _turnSpan = null;

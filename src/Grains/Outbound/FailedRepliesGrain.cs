@@ -25,6 +25,8 @@ public sealed class FailedRepliesGrain(
         await state.WriteOrReloadAsync(this);
     }
 
+    public Task<int> CountSince(DateTimeOffset since) => Task.FromResult(state.State.Items.Count(r => r.At >= since));
+
     public Task<FailedRepliesPage> List(int skip, int take)
     {
         var items = state.State.Items;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
+using Switchboard.Grains.Summary;
 using Switchboard.Grains.Telemetry;
 
 namespace Switchboard.Grains.Outbound;
@@ -25,6 +26,7 @@ public sealed class OutboundSmsGrain(
     IOptions<OutboundOptions> options,
     IOptions<TwilioOptions> twilio,
     TimeProvider time,
+    SiloActivity activity,
     ILogger<OutboundSmsGrain> logger)
     : Grain, IOutboundSmsGrain, IRemindable
 {
@@ -33,6 +35,9 @@ public sealed class OutboundSmsGrain(
     private IGrainTimer? _attemptTimer;
     private IGrainReminder? _reminder;
     private bool _reminderHeld;
+
+    /// <summary>This activation is counted among the silo's replies retrying (GET /admin/summary).</summary>
+    private bool _retryingCounted;
 
     /// <summary>Send's write already marked the first attempt in flight: the attempt needs no write of its own.</summary>
     private bool _attemptMarked;
@@ -49,7 +54,25 @@ public sealed class OutboundSmsGrain(
             ScheduleAttempt(Delay(State.NextAttemptAt));
         }
 
+        CountRetrying();
         return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        CountRetrying(active: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Keeps the silo's count in step with the state: pending after at least one attempt is retrying.</summary>
+    private void CountRetrying(bool active = true)
+    {
+        var retrying = active && State is { Status: DeliveryStatus.Pending, Attempts.Count: > 0 };
+        if (retrying != _retryingCounted)
+        {
+            _retryingCounted = retrying;
+            activity.AddRetrying(retrying ? 1 : -1);
+        }
     }
 
     public async Task Send(OutboundSms message)
@@ -146,6 +169,7 @@ public sealed class OutboundSmsGrain(
             State.Status = DeliveryStatus.Suppressed;
             State.NextAttemptAt = null;
             await state.WriteOrReloadAsync(this);
+            CountRetrying();
             await ReleaseReminderAsync();
             return;
         }
@@ -241,6 +265,7 @@ public sealed class OutboundSmsGrain(
         }
 
         await state.WriteOrReloadAsync(this);
+        CountRetrying();
         if (State.Status == DeliveryStatus.Pending)
         {
             ScheduleAttempt(Delay(State.NextAttemptAt));
@@ -302,6 +327,7 @@ public sealed class OutboundSmsGrain(
             }
 
             await state.WriteOrReloadAsync(this);
+            CountRetrying();
         }
     }
 

@@ -95,6 +95,9 @@ public sealed class OperatorsTests(HttpFixture fixture)
         var reply = await admin.GetFromJsonAsync<JsonElement>($"/admin/outbound/{Uri.EscapeDataString($"{phone}:{sid}:reply")}");
         Assert.Equal("", reply.GetProperty("body").GetString());
         Assert.Equal("Accepted", reply.GetProperty("status").GetString()); // the delivery facts stay
+        var resend = await admin.PostAsync($"/admin/outbound/{Uri.EscapeDataString($"{phone}:{sid}:reply")}/resend", null);
+        Assert.Equal(HttpStatusCode.Conflict, resend.StatusCode); // nothing left to send
+        Assert.Equal("application/problem+json", resend.Content.Headers.ContentType?.MediaType);
 
         // A redelivery of the erased message is still recognised: no second reply.
         Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(SwitchboardFactory.SignedSms(phone, "check my timesheet", sid))).StatusCode);

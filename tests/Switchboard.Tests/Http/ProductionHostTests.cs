@@ -56,6 +56,7 @@ public sealed class ProductionHostTests(HttpFixture fixture)
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dev/phone")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/dev/phone/send", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/scalar")).StatusCode); // the API reference page neither
     }
 
     private static HttpRequestMessage Get(string path, string password)

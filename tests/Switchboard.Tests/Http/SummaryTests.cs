@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Http;
+
+/// <summary>GET /admin/summary on a host of its own (its own service, so the counts are exactly this test's): Azurite, the Twilio SDK.</summary>
+[Collection(HttpCollection.Name)]
+public sealed class SummaryTests(HttpFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task The_summary_counts_running_turns_then_a_reply_being_retried_and_a_failed_one()
+    {
+        await using var factory = fixture.Factory.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Agents:StepDelayMs", "1500"); // a turn runs about 7.5 s: long enough to be seen running
+            b.UseSetting("Outbound:MaxAttempts", "100");
+            b.UseSetting("Outbound:InitialBackoff", "00:00:01");
+            b.UseSetting("Outbound:MaxBackoff", "00:00:01");
+        });
+        var client = factory.CreateClient();
+        var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var (answered, retried, refused) = (TestSms.NewPhone(), TestSms.NewPhone(), TestSms.NewPhone());
+        fixture.Twilio.ScriptFor(retried, [.. Enumerable.Repeat(FakeAnswer.Empty(503), 200)]);
+        fixture.Twilio.ScriptFor(refused, FakeAnswer.TwilioError(400, 21211));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/admin/summary")).StatusCode);
+        foreach (var phone in new[] { answered, retried, refused })
+        {
+            await client.SendAsync(SwitchboardFactory.SignedSms(phone, "help"));
+        }
+
+        JsonElement summary = default;
+        await Eventually.HoldsAsync(
+            async () => (summary = await admin.GetFromJsonAsync<JsonElement>("/admin/summary")).GetProperty("turnsInFlight").GetInt32() == 3,
+            Timeout,
+            "three turns running in the summary");
+        Assert.Equal(3, summary.GetProperty("activeConversations").GetInt32());
+        Assert.Equal(0, summary.GetProperty("failedRepliesLast24h").GetInt32());
+        Assert.Equal(1, summary.GetProperty("silosReporting").GetInt32());
+
+        await Eventually.HoldsAsync(
+            async () => (summary = await admin.GetFromJsonAsync<JsonElement>("/admin/summary")) is var s
+                && s.GetProperty("turnsInFlight").GetInt32() == 0
+                && s.GetProperty("repliesRetrying").GetInt32() == 1
+                && s.GetProperty("failedRepliesLast24h").GetInt32() == 1,
+            Timeout,
+            "the turns done, one reply being retried and one failed");
+        Assert.Equal(3, summary.GetProperty("activeConversations").GetInt32());
+    }
+}
