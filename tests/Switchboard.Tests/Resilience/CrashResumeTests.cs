@@ -96,6 +96,12 @@ public sealed class CrashResumeTests : IAsyncLifetime
         await using var second = await SiloProcess.StartAsync(settings);
         Assert.Single(await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(60)));
         using var http = Admin(second.BaseUrl);
+
+        // Twilio has the message; the grain records its answer just after.
+        await Eventually.HoldsAsync(
+            async () => (await http.GetFromJsonAsync<JsonElement>(OutboundPath(phone, sid))).GetProperty("status").GetString() != "Pending",
+            TimeSpan.FromSeconds(30),
+            "Twilio's answer to be recorded");
         var outbound = await http.GetFromJsonAsync<JsonElement>(OutboundPath(phone, sid));
         Assert.Equal("Accepted", outbound.GetProperty("status").GetString());
         Assert.Equal(2, outbound.GetProperty("attempts").GetArrayLength());
