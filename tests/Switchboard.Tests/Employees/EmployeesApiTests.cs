@@ -14,8 +14,7 @@ public sealed class EmployeesApiTests(HttpFixture fixture)
 
     private static HttpClient AdminClient(HttpFixture fixture)
     {
-        var client = fixture.Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var client = fixture.Factory.CreateAdminClient();
         return client;
     }
 

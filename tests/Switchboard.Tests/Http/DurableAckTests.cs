@@ -20,8 +20,7 @@ public sealed class DurableAckTests(HttpFixture fixture)
             fixture.Twilio.BaseUrl,
             new Dictionary<string, string?> { ["Webhook:AckMode"] = "Durable", ["Agents:StepDelayMs"] = "3000" });
         var client = factory.CreateClient();
-        var admin = factory.CreateClient();
-        admin.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var admin = factory.CreateAdminClient();
         var phone = TestSms.NewPhone();
         var path = $"/admin/conversations/{Uri.EscapeDataString(phone)}";
 

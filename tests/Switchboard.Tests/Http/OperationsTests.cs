@@ -90,8 +90,7 @@ public sealed class OperationsTests(HttpFixture fixture)
     public async Task Admin_errors_answer_problem_details()
     {
         var anonymous = fixture.Factory.CreateClient();
-        var admin = fixture.Factory.CreateClient();
-        admin.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var admin = fixture.Factory.CreateAdminClient();
         var unknownPhone = Uri.EscapeDataString(TestSms.NewPhone());
 
         (HttpResponseMessage Response, HttpStatusCode Expected)[] answers =

@@ -123,8 +123,7 @@ public sealed class OperatorsTests(HttpFixture fixture)
 
     private HttpClient Admin()
     {
-        var client = fixture.Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var client = fixture.Factory.CreateAdminClient();
         return client;
     }
 }

@@ -23,8 +23,7 @@ public sealed class RetentionTests(HttpFixture fixture)
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var factory = fixture.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddKeyedSingleton<TimeProvider>(RetentionGrain.Clock, clock)));
         var client = factory.CreateClient();
-        var admin = factory.CreateClient();
-        admin.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var admin = factory.CreateAdminClient();
         var phone = TestSms.NewPhone();
         var sid = TestSms.NewSid();
         var replyId = Uri.EscapeDataString($"{phone}:{sid}:reply");

@@ -22,8 +22,7 @@ public sealed class SummaryTests(HttpFixture fixture)
             b.UseSetting("Outbound:MaxBackoff", "00:00:01");
         });
         var client = factory.CreateClient();
-        var admin = factory.CreateClient();
-        admin.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var admin = factory.CreateAdminClient();
         var (answered, retried, refused) = (TestSms.NewPhone(), TestSms.NewPhone(), TestSms.NewPhone());
         fixture.Twilio.ScriptFor(retried, [.. Enumerable.Repeat(FakeAnswer.Empty(503), 200)]);
         fixture.Twilio.ScriptFor(refused, FakeAnswer.TwilioError(400, 21211));

@@ -88,8 +88,7 @@ public sealed class TracingTests(TracingFixture fixture, ITestOutputHelper outpu
         Assert.Contains(trace, s => s.Kind == FakeOtlpReceiver.SpanKind.Client && s.ParentSpanId == send.SpanId);
         Assert.True(trace.Count >= 9, $"{trace.Count} spans");
 
-        using var admin = fixture.Factory.CreateClient();
-        admin.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        using var admin = fixture.Factory.CreateAdminClient();
         var conversation = await admin.GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}");
         var recorded = conversation.GetProperty("recentTurns")[0].GetProperty("turn");
         Assert.Equal(traceId, recorded.GetProperty("traceId").GetString());

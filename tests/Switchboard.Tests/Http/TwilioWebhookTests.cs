@@ -213,8 +213,7 @@ public sealed class TwilioWebhookTests(HttpFixture fixture)
 
     private HttpClient Admin()
     {
-        var client = fixture.Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var client = fixture.Factory.CreateAdminClient();
         return client;
     }
 

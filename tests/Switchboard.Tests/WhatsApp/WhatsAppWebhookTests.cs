@@ -152,8 +152,7 @@ public sealed class WhatsAppWebhookTests(HttpFixture fixture)
 
     private HttpClient Admin()
     {
-        var client = fixture.Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", SwitchboardFactory.AdminKey);
+        var client = fixture.Factory.CreateAdminClient();
         return client;
     }
 
