@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
-using Switchboard.Grains.Summary;
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Summary;
 using Switchboard.Grains.Telemetry;
 
 namespace Switchboard.Grains.Conversations;
