@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Orleans.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
@@ -21,7 +23,7 @@ namespace Switchboard.Grains.Outbound;
 // A settled message hears at most a few status callbacks, within seconds; an idle one costs only memory.
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class OutboundSmsGrain(
-    [PersistentState("outbound", StorageNames.State)] IPersistentState<OutboundState> state,
+    [FromKeyedServices(StorageNames.State)] IGrainStorage storage,
     ISmsSender sender,
     IOptions<OutboundOptions> options,
     IOptions<TwilioOptions> twilio,
@@ -42,20 +44,73 @@ public sealed class OutboundSmsGrain(
     /// <summary>Send's write already marked the first attempt in flight: the attempt needs no write of its own.</summary>
     private bool _attemptMarked;
 
+    private LazyGrainState<OutboundState>? _state;
+
+    /// <summary>
+    /// Read on first need, not on activation: a new message's first call is <see cref="Send"/>, whose insert needs no
+    /// read that would only miss (one storage request less per reply); every other entry point loads it first.
+    /// </summary>
+    private LazyGrainState<OutboundState> state => _state ??= new(storage, "outbound", this);
+
     private OutboundState State => state.State;
     private string Id => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>The read or insert of the state under way: GetView interleaves, so a second caller waits for it.</summary>
+    private Task? _loading;
+
+    private async Task EnsureLoadedAsync()
     {
-        // Whoever wakes a pending message after a restart (its reminder, the conversation watching it, the next reply
-        // asking whether it may go) resumes its attempts.
+        while (!state.IsLoaded)
+        {
+            if (_loading is { } busy)
+            {
+                await WaitQuietlyAsync(busy);
+                continue;
+            }
+
+            _loading = LoadAsync();
+            try
+            {
+                await _loading;
+            }
+            finally
+            {
+                _loading = null;
+            }
+        }
+
+        async Task LoadAsync()
+        {
+            await state.LoadAsync();
+            ResumeIfPending();
+        }
+    }
+
+    /// <summary>Waits for another caller's read or insert; a failure is that caller's to report.</summary>
+    private static async Task WaitQuietlyAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch
+        {
+            // the other caller saw it; this one tries again or carries on
+        }
+    }
+
+    /// <summary>
+    /// Whoever wakes a pending message after a restart (its reminder, the conversation watching it, the next reply
+    /// asking whether it may go) resumes its attempts: each of them loads the state first.
+    /// </summary>
+    private void ResumeIfPending()
+    {
         if (State is { Message: not null, Status: DeliveryStatus.Pending })
         {
             ScheduleAttempt(Delay(State.NextAttemptAt));
         }
 
         CountRetrying();
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -77,31 +132,74 @@ public sealed class OutboundSmsGrain(
 
     public async Task Send(OutboundSms message)
     {
-        if (State.Message is not null)
+        if (state.IsLoaded && State.Message is not null)
         {
             return; // Already asked: the same id always means the same message.
         }
 
         if (!message.WatchedBySender)
         {
-            await HoldReminderAsync();
+            await HoldReminderAsync(); // before the write: a message stored pending always has its wake-up
         }
 
-        State.Message = message;
-        State.Status = DeliveryStatus.Pending;
-        State.CreatedAt = time.GetUtcNow();
-        State.NextAttemptAt = State.CreatedAt;
+        var now = time.GetUtcNow();
+        void Intent(OutboundState s)
+        {
+            s.Message = message;
+            s.Status = DeliveryStatus.Pending;
+            s.CreatedAt = now;
+            s.NextAttemptAt = now;
 
-        // Intent and first attempt in one write: the attempt starts right after it, so a crash from here on leaves
-        // a message whose first attempt may have reached Twilio.
-        State.AttemptInFlight = true;
-        await state.WriteOrReloadAsync(this);
+            // Intent and first attempt in one write: the attempt starts right after it, so a crash from here on
+            // leaves a message whose first attempt may have reached Twilio.
+            s.AttemptInFlight = true;
+        }
+
+        while (_loading is { } busy)
+        {
+            await WaitQuietlyAsync(busy);
+        }
+
+        // A new grain inserts the message without reading first; the insert is refused if the record exists.
+        var loadedHere = !state.IsLoaded;
+        var created = false;
+        if (loadedHere)
+        {
+            var create = state.TryCreateAsync(Intent);
+            _loading = create;
+            try
+            {
+                created = await create;
+            }
+            finally
+            {
+                _loading = null;
+            }
+        }
+
+        if (!created)
+        {
+            if (State.Message is not null)
+            {
+                if (loadedHere)
+                {
+                    ResumeIfPending(); // asked before this activation (a hand-off repeated after a crash)
+                }
+
+                return;
+            }
+
+            Intent(State);
+            await state.WriteOrReloadAsync();
+        }
+
         _attemptMarked = true;
         ScheduleAttempt(TimeSpan.Zero);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        await EnsureLoadedAsync();
         _reminderHeld = true; // the tick proves it
         if (State.Message is null || State.Status != DeliveryStatus.Pending)
         {
@@ -124,7 +222,7 @@ public sealed class OutboundSmsGrain(
 
     /// <summary>
     /// One attempt, on the grain timer. Every way out either records a result, schedules the next attempt, or (a failed
-    /// state write) drops the activation, whose successor resumes in OnActivateAsync: a pending message never stalls.
+    /// state write) drops the activation, whose successor resumes when first called (EnsureLoadedAsync): a pending message never stalls.
     /// </summary>
     private async Task AttemptAsync()
     {
@@ -168,7 +266,7 @@ public sealed class OutboundSmsGrain(
             // The sender texted STOP after this message was handed over (it may have been waiting for a retry).
             State.Status = DeliveryStatus.Suppressed;
             State.NextAttemptAt = null;
-            await state.WriteOrReloadAsync(this);
+            await state.WriteOrReloadAsync();
             CountRetrying();
             await ReleaseReminderAsync();
             return;
@@ -209,7 +307,7 @@ public sealed class OutboundSmsGrain(
 
             // Recorded before the call: if we crash during it, the next activation knows a duplicate is possible.
             State.AttemptInFlight = true;
-            await state.WriteOrReloadAsync(this);
+            await state.WriteOrReloadAsync();
         }
 
         SendResult result;
@@ -264,7 +362,7 @@ public sealed class OutboundSmsGrain(
                 break;
         }
 
-        await state.WriteOrReloadAsync(this);
+        await state.WriteOrReloadAsync();
         CountRetrying();
         if (State.Status == DeliveryStatus.Pending)
         {
@@ -289,7 +387,7 @@ public sealed class OutboundSmsGrain(
         State.Status = DeliveryStatus.NotSent;
         State.NotSentReason = reason;
         State.NextAttemptAt = null;
-        await state.WriteOrReloadAsync(this);
+        await state.WriteOrReloadAsync();
         SwitchboardMetrics.OutboundFailed.Add(1);
         OutboundLog.NotSent(logger, PhoneMask.MaskNumbersIn(Id), reason);
         await ReleaseReminderAsync();
@@ -317,6 +415,7 @@ public sealed class OutboundSmsGrain(
 
     public async Task EraseBody()
     {
+        await EnsureLoadedAsync();
         if (State.Message is { Body.Length: > 0 } message)
         {
             State.Message = message with { Body = "" };
@@ -326,7 +425,7 @@ public sealed class OutboundSmsGrain(
                 State.NextAttemptAt = null;
             }
 
-            await state.WriteOrReloadAsync(this);
+            await state.WriteOrReloadAsync();
             CountRetrying();
         }
     }
@@ -399,6 +498,7 @@ public sealed class OutboundSmsGrain(
 
     public async Task RecordStatus(string twilioStatus, string? errorCode, string? twilioSid)
     {
+        await EnsureLoadedAsync();
         if (State.Message is null)
         {
             return;
@@ -422,7 +522,7 @@ public sealed class OutboundSmsGrain(
             State.TwilioStatus = twilioStatus;
             State.ErrorCode = errorCode ?? State.ErrorCode;
             State.TwilioSid ??= twilioSid; // known here even if the crash window lost it
-            await state.WriteOrReloadAsync(this);
+            await state.WriteOrReloadAsync();
             await IndexIfFailedAsync();
         }
     }
@@ -435,14 +535,15 @@ public sealed class OutboundSmsGrain(
         _ => 3,
     };
 
-    public Task<OutboundView?> GetView()
+    public async Task<OutboundView?> GetView()
     {
+        await EnsureLoadedAsync();
         if (State.Message is not { } m)
         {
-            return Task.FromResult<OutboundView?>(null);
+            return null;
         }
 
-        return Task.FromResult<OutboundView?>(new OutboundView(
+        return new OutboundView(
             Id, m.To, m.Body, m.Purpose, State.Status, State.TwilioSid, State.TwilioStatus, State.ErrorCode, State.CreatedAt, State.NextAttemptAt,
             State.PossibleDuplicate, [.. State.Attempts.Select(a => new AttemptView(a.At, a.Outcome, a.HttpStatus, a.ErrorCode, a.Error))])
         {
@@ -450,6 +551,6 @@ public sealed class OutboundSmsGrain(
             Channel = m.Channel,
             NotSentReason = State.NotSentReason,
             ContentSid = State.ContentSid,
-        });
+        };
     }
 }

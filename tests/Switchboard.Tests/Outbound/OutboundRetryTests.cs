@@ -34,6 +34,26 @@ public sealed class OutboundRetryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_message_handed_over_again_after_its_grain_was_collected_is_not_sent_again()
+    {
+        var phone = TestSms.NewPhone();
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(OutboundId.For(phone, TestSms.NewSid(), "test"));
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        await Eventually.HoldsAsync(async () => (await outbound.GetView())?.Status == DeliveryStatus.Accepted, Timeout, "the acceptance to be recorded");
+
+        // The next activation's first call is the repeated hand-off (as after a conversation's crash): it does not read
+        // first, so its insert must be refused and the stored, accepted message found.
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        await Task.Delay(300);
+
+        Assert.Single(fixture.Outbox.AcceptedFor(phone));
+        var view = await outbound.GetView();
+        Assert.Equal(DeliveryStatus.Accepted, view!.Status);
+        Assert.Single(view.Attempts);
+    }
+
+    [Fact]
     public async Task A_retry_after_a_timeout_is_flagged_as_a_possible_duplicate()
     {
         var phone = TestSms.NewPhone();
