@@ -79,7 +79,6 @@ public sealed class RetentionGrain(
             RetentionLog.SweepFailed(logger, time.GetUtcNow() - options.Value.Retention, PhoneMask.Describe(ex));
         }
     }
-
 }
 
 [GenerateSerializer, Alias("Switchboard.RetentionState")]
