@@ -58,7 +58,7 @@ public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrain
     }
 
     /// <summary>
-    /// Writes the state; if the write fails for another reason, the activation's state is ahead of storage, so it is
+    /// Writes the state; if the write fails, the activation's state is ahead of storage, so it is
     /// dropped and the next call reloads what storage really holds. The caller sees the exception.
     /// </summary>
     public async Task WriteOrReloadAsync()

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Orleans.Configuration;
 using Switchboard.Contracts;
+using Switchboard.Grains.Outbound;
 using Switchboard.Grains.Retention;
 
 namespace Switchboard.Silo;
@@ -14,9 +15,6 @@ namespace Switchboard.Silo;
 /// </summary>
 public sealed class TableRetentionStore(TableServiceClient tables, string serviceId, string grainStateTable, IGrainFactory grains) : IRetentionStore
 {
-    /// <summary>State name of the outbound grain (its [PersistentState] attribute): Orleans' row key of its record.</summary>
-    private const string OutboundStateName = "outbound";
-
     public async Task<int> DeleteHistoryBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var table = tables.GetTableClient(TableConversationHistory.TableName);
@@ -53,8 +51,8 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
         var prefix = $"{serviceId}_{grainType}_";
         var (low, high) = PrefixRange(prefix);
         var filter = from is { } since
-            ? TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {OutboundStateName} and Timestamp ge {since.UtcDateTime} and Timestamp lt {to.UtcDateTime}")
-            : TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {OutboundStateName} and Timestamp lt {to.UtcDateTime}");
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {OutboundSmsGrain.StateName} and Timestamp ge {since.UtcDateTime} and Timestamp lt {to.UtcDateTime}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {OutboundSmsGrain.StateName} and Timestamp lt {to.UtcDateTime}");
         var table = tables.GetTableClient(grainStateTable);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
         {

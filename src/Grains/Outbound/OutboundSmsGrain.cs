@@ -32,6 +32,9 @@ public sealed class OutboundSmsGrain(
     ILogger<OutboundSmsGrain> logger)
     : Grain, IOutboundSmsGrain, IRemindable
 {
+    /// <summary>The state's name: with the grain id, the key of its storage row (the retention sweep queries it).</summary>
+    public const string StateName = "outbound";
+
     private const string RetryReminder = "outbound-retry";
 
     private IGrainTimer? _attemptTimer;
@@ -50,7 +53,7 @@ public sealed class OutboundSmsGrain(
     /// Read on first need, not on activation: a new message's first call is <see cref="Send"/>, whose insert needs no
     /// read that would only miss (one storage request less per reply); every other entry point loads it first.
     /// </summary>
-    private LazyGrainState<OutboundState> state => _state ??= new(storage, "outbound", this);
+    private LazyGrainState<OutboundState> state => _state ??= new(storage, StateName, this);
 
     private OutboundState State => state.State;
     private string Id => this.GetPrimaryKeyString();
