@@ -1,12 +1,16 @@
 namespace Switchboard.Contracts;
 
 /// <summary>
-/// How a person can be reached, as their conversation knows it: the channel of their last message (reminders go
-/// there) and when their last WhatsApp message arrived (WhatsApp's 24-hour window starts there).
+/// How a person can be reached, as their conversation knows it: whether at all (they texted STOP), the channel of
+/// their last message (reminders go there) and when their last WhatsApp message arrived (WhatsApp's 24-hour window
+/// starts there).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.ChannelContact")]
 public sealed record ChannelContact(MessageChannel LastChannel, DateTimeOffset? LastWhatsAppAt)
 {
+    /// <summary>The person texted STOP (and not START since): nothing may be sent to them, reminders included.</summary>
+    [Id(0)] public bool OptedOut { get; init; }
+
     /// <summary>Meta's customer service window: free-form WhatsApp messages only this long after the person's last message.</summary>
     public static readonly TimeSpan WhatsAppWindow = TimeSpan.FromHours(24);
 

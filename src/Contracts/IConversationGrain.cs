@@ -28,15 +28,13 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Erase")]
     Task Erase();
 
-    /// <summary>The sender texted STOP (and not START since): nothing may be sent to them, reminders included.</summary>
+    /// <summary>
+    /// Whether anything may be sent to the person (opt-out), on which channel they last wrote, and when their last
+    /// WhatsApp message came (WhatsApp's 24-hour window): what an outbound message needs to know before each attempt.
+    /// </summary>
     /// <remarks>Read-only and may interleave: an outbound grain asks while the conversation awaits that same grain.</remarks>
-    [AlwaysInterleave, Alias("IsOptedOut")]
-    Task<bool> IsOptedOut();
-
-    /// <summary>The channel the person last wrote on and when their last WhatsApp message came (WhatsApp's 24-hour window).</summary>
-    /// <remarks>Read-only and may interleave, like <see cref="IsOptedOut"/>: outbound grains ask before each attempt.</remarks>
-    [AlwaysInterleave, Alias("GetChannel")]
-    Task<ChannelContact> GetChannel();
+    [AlwaysInterleave, Alias("GetContact")]
+    Task<ChannelContact> GetContact();
 }
 
 [GenerateSerializer, Alias("Switchboard.AcceptOutcome")]

@@ -685,9 +685,8 @@ public sealed class ConversationGrain(
         await WriteStateAsync();
     }
 
-    public Task<bool> IsOptedOut() => Task.FromResult(State.OptedOut);
-
-    public Task<ChannelContact> GetChannel() => Task.FromResult(new ChannelContact(State.LastChannel, State.LastWhatsAppAt));
+    public Task<ChannelContact> GetContact() =>
+        Task.FromResult(new ChannelContact(State.LastChannel, State.LastWhatsAppAt) { OptedOut = State.OptedOut });
 
     public async Task Erase()
     {

@@ -112,8 +112,8 @@ public sealed class EmployeeGrain(
             return;
         }
 
-        var conversation = GrainFactory.GetGrain<IConversationGrain>(Phone);
-        if (await conversation.IsOptedOut())
+        var contact = await GrainFactory.GetGrain<IConversationGrain>(Phone).GetContact();
+        if (contact.OptedOut)
         {
             // Not recorded: if they opt back in before the week ends, a later tick still reminds them.
             EmployeeLog.ReminderSkipped(logger, PhoneMask.Mask(Phone), weekStart, "opted out");
@@ -128,8 +128,7 @@ public sealed class EmployeeGrain(
         // Sent before it is recorded: a crash in between sends again, which the outbound grain (same id) ignores.
         var id = OutboundId.For(Phone, $"reminder-{weekStart:yyyy-MM-dd}", "reminder");
         // On the channel the person last wrote on; on WhatsApp the outbound grain applies the 24-hour window.
-        var channel = (await conversation.GetChannel()).LastChannel;
-        await GrainFactory.GetGrain<IOutboundSmsGrain>(id).Send(new OutboundSms(Phone, body, "reminder") { Channel = channel });
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(id).Send(new OutboundSms(Phone, body, "reminder") { Channel = contact.LastChannel });
         State.RemindedWeek = weekStart;
         await state.WriteOrReloadAsync(this);
         EmployeeLog.ReminderSent(logger, PhoneMask.Mask(Phone), weekStart);

@@ -71,21 +71,28 @@ public sealed class OutboundSmsGrain(
                 continue;
             }
 
-            _loading = LoadAsync();
-            try
-            {
-                await _loading;
-            }
-            finally
-            {
-                _loading = null;
-            }
+            await AsLoading(LoadAsync());
         }
 
-        async Task LoadAsync()
+        async Task<bool> LoadAsync()
         {
             await state.LoadAsync();
             ResumeIfPending();
+            return true;
+        }
+    }
+
+    /// <summary>Runs the read or insert of the state as the one under way, for the other callers to wait on.</summary>
+    private async Task<bool> AsLoading(Task<bool> work)
+    {
+        _loading = work;
+        try
+        {
+            return await work;
+        }
+        finally
+        {
+            _loading = null;
         }
     }
 
@@ -165,20 +172,7 @@ public sealed class OutboundSmsGrain(
 
         // A new grain inserts the message without reading first; the insert is refused if the record exists.
         var loadedHere = !state.IsLoaded;
-        var created = false;
-        if (loadedHere)
-        {
-            var create = state.TryCreateAsync(Intent);
-            _loading = create;
-            try
-            {
-                created = await create;
-            }
-            finally
-            {
-                _loading = null;
-            }
-        }
+        var created = loadedHere && await AsLoading(state.TryCreateAsync(Intent));
 
         if (!created)
         {
@@ -237,23 +231,21 @@ public sealed class OutboundSmsGrain(
         }
 
         // Timers may fire a clock tick early; a Retry-After is a promise, so wait out the remainder.
-        if (Delay(State.NextAttemptAt) is { } early && early > TimeSpan.Zero)
+        var early = Delay(State.NextAttemptAt);
+        if (early > TimeSpan.Zero)
         {
             ScheduleAttempt(early);
             return;
         }
 
+        // Asked at every attempt: the person may have opted out, or a retry crossed the end of WhatsApp's window.
+        ChannelContact contact;
         bool optedOut, waiting;
-        ChannelContact? contact = null;
         try
         {
-            var conversation = GrainFactory.GetGrain<IConversationGrain>(message.To);
-            optedOut = !message.ConfirmsOptOut && await conversation.IsOptedOut();
+            contact = await GrainFactory.GetGrain<IConversationGrain>(message.To).GetContact();
+            optedOut = !message.ConfirmsOptOut && contact.OptedOut;
             waiting = !optedOut && message.After is { } predecessor && await IsPendingAsync(predecessor);
-            if (!optedOut && !waiting && message.Channel == MessageChannel.WhatsApp)
-            {
-                contact = await conversation.GetChannel(); // asked at every attempt: a retry may cross the end of the window
-            }
         }
         catch (Exception ex)
         {
@@ -282,9 +274,9 @@ public sealed class OutboundSmsGrain(
             return;
         }
 
-        var (toSend, notSentReason) = contact is null
-            ? (message, null)
-            : WhatsAppDelivery.Prepare(message, contact, time.GetUtcNow(), twilio.Value);
+        var (toSend, notSentReason) = message.Channel == MessageChannel.WhatsApp
+            ? WhatsAppDelivery.Prepare(message, contact, time.GetUtcNow(), twilio.Value)
+            : (message, null);
         if (toSend is null)
         {
             await RecordNotSentAsync(notSentReason!);
