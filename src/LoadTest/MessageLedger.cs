@@ -19,7 +19,6 @@ public sealed class MessageLedger(long measureFrom = long.MinValue, TimeSeries? 
     private long _replyPosts;
     private long _unmatched;
     private long _outOfOrder;
-    private long _repliesToUnacked;
 
     public LatencyHistogram ReplyLatency { get; } = new();
 
@@ -101,7 +100,8 @@ public sealed class MessageLedger(long measureFrom = long.MinValue, TimeSeries? 
 
             if (entry.AckIndex < 0)
             {
-                _repliesToUnacked++;
+                // Answered before any delivery got its 200 (a write that finished after the service's deadline): the
+                // order among the sender's acknowledged messages is not known yet. Unacked at the end is counted apart.
                 return ReplyKind.Answer;
             }
 
@@ -132,7 +132,7 @@ public sealed class MessageLedger(long measureFrom = long.MinValue, TimeSeries? 
                 DuplicateReplies: messages.Sum(m => Math.Max(0, m.Replies - 1)),
                 OutOfOrder: _outOfOrder,
                 Unmatched: _unmatched,
-                RepliesToUnacked: _repliesToUnacked,
+                RepliesToUnacked: messages.Count(m => m.AckIndex < 0 && m.Replies > 0),
                 ReplyPosts: _replyPosts,
                 OtherMessages: new SortedDictionary<string, long>(_other, StringComparer.Ordinal),
                 WarmupMessages: messages.Count(m => !m.Measured));

@@ -129,6 +129,18 @@ public sealed class MessageLedgerTests
     }
 
     [Fact]
+    public void A_reply_that_came_before_a_later_delivery_was_acknowledged_is_an_answer_to_an_acked_message()
+    {
+        var ledger = new MessageLedger();
+        ledger.Sent("SM1", Alice, At(0)); // first delivery: 503, yet the service kept the message and answered it
+        ledger.Replied(Callback(Alice, "SM1"), At(100));
+        ledger.Acked("SM1"); // Twilio's redelivery: 200 (deduplicated)
+
+        var summary = ledger.Summarize();
+        Assert.Equal((1L, 1L, 0L, 0L, 0L), (summary.Acked, summary.Replies, summary.Lost, summary.Duplicates, summary.RepliesToUnacked));
+    }
+
+    [Fact]
     public void Messages_first_sent_during_the_warmup_are_accounted_but_not_in_the_latency_or_the_series()
     {
         var series = new TimeSeries(At(1_000));
