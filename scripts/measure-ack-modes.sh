@@ -10,7 +10,9 @@
 # another checkout (e.g. a worktree of an older commit) with this checkout's load tool.
 #
 # Writes one JSON per configuration to .data/ack-modes/ and prints the load tool's summaries, then the turns the
-# service answered while the load ran (switchboard_turns_answered_total at the end of the run) and per second.
+# service answered while the load ran (switchboard_turns_answered_total at the end of the run) and per second, and the
+# CPU the silo and Azurite used during the run (from /proc: share of one core, and milliseconds per answered turn), which
+# says which of the two a saturated run is waiting for.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/azurite.sh
@@ -31,6 +33,14 @@ stop_all() {
 }
 trap stop_all EXIT
 
+# User + system CPU of a process in clock ticks (1/100 s on Linux).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_report() { # NAME PID TICKS_AT_START SECONDS_AT_START TURNS
+    local used=$(( $(cpu_ticks "$2") - $3 )) seconds=$(( SECONDS - $4 ))
+    awk -v n="$1" -v t="$used" -v s="$seconds" -v turns="$5" 'BEGIN {
+        printf "%s CPU during the run: %.0f %% of one core, %.1f ms per answered turn\n", n, t / s, (turns > 0 ? t * 10 / turns : 0) }'
+}
+
 for mode in ${MODES:-OneWay Durable}; do
     for delay in ${DELAYS:-0 3000}; do
         name="$mode-delay$delay"
@@ -44,11 +54,14 @@ for mode in ${MODES:-OneWay Durable}; do
         silo_pid=$!
         until curl -sf -o /dev/null http://127.0.0.1:5400/health; do sleep 0.5; done
         echo "== $name"
+        silo_ticks0="$(cpu_ticks "$silo_pid")" azurite_ticks0="$(cpu_ticks "$AZURITE_PID")" started=$SECONDS
         dotnet src/LoadTest/bin/Release/net10.0/Switchboard.LoadTest.dll run --url http://127.0.0.1:5400 \
             --auth-token switchboard-dev-auth-token --senders "$senders" --messages "$messages" \
             --concurrency "$concurrency" --duration "$duration" ${rate:+--rate "$rate"} --json "$out/$name${rate:+-rate}.json" || true
         answered="$(curl -sf http://127.0.0.1:5400/metrics | awk '/^switchboard_turns_answered_total/ { print $2 }')"
         echo "turns answered during the run: ${answered:-0} (${answered:-0} / ${duration})"
+        cpu_report silo "$silo_pid" "$silo_ticks0" "$started" "${answered:-0}"
+        cpu_report Azurite "$AZURITE_PID" "$azurite_ticks0" "$started" "${answered:-0}"
         stop_all
     done
 done
