@@ -512,7 +512,7 @@ internal sealed record MemoryOptions(
     }
 
     private static bool OptOutWord(string body) =>
-        body.Trim().ToUpperInvariant() is "STOP" or "STOPALL" or "UNSUBSCRIBE" or "CANCEL" or "END" or "QUIT" or "START" or "UNSTOP" or "YES";
+        body.Trim().ToUpperInvariant() is "STOP" or "STOPALL" or "UNSUBSCRIBE" or "CANCEL" or "END" or "QUIT" or "OPTOUT" or "REVOKE" or "START" or "UNSTOP" or "YES";
 
     private static int Positive(string name, string value, int max, bool allowZero = false) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= max && (n > 0 || allowZero)

@@ -18,8 +18,15 @@ public sealed record StepRequest(int StepIndex, TurnContext Context)
 {
     /// <summary>W3C traceparent of the turn: the worker's "step …" span is its child.</summary>
     [Id(0)] public string? TraceParent { get; init; }
+
+    /// <summary>Which attempt of the step this is: a late failure of an earlier attempt is told apart and ignored.</summary>
+    [Id(1)] public int Attempt { get; init; }
 }
 
 /// <summary>A finished step: the updated context, or the error that stopped it.</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.StepCompletion")]
-public sealed record StepCompletion(string MessageSid, int StepIndex, TurnContext? Result, string? Error, double ElapsedMs);
+public sealed record StepCompletion(string MessageSid, int StepIndex, TurnContext? Result, string? Error, double ElapsedMs)
+{
+    /// <summary>The attempt of <see cref="StepRequest.Attempt"/> this answers.</summary>
+    [Id(0)] public int Attempt { get; init; }
+}

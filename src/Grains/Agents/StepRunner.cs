@@ -40,6 +40,6 @@ public static class StepRunner
             }
         }
 
-        return new StepCompletion(context.MessageSid, request.StepIndex, result, error, time.GetElapsedTime(started).TotalMilliseconds);
+        return new StepCompletion(context.MessageSid, request.StepIndex, result, error, time.GetElapsedTime(started).TotalMilliseconds) { Attempt = request.Attempt };
     }
 }

@@ -42,6 +42,7 @@ public sealed class ConversationGrain(
     public const string WhatsAppOptOutReply = "You're unsubscribed: nothing more will be sent to you here. Reply START to subscribe again.";
     public const string WhatsAppOptInReply = "You're subscribed again. Text 'help' to see what I can do.";
     private const string WakeUpReminder = "conversation-wakeup";
+    private const int MaxErrorLength = 1_000;
 
     private bool _reminderHeld;
     private IGrainReminder? _reminder;
@@ -63,6 +64,14 @@ public sealed class ConversationGrain(
     /// <summary>The state holds turn progress that storage does not have yet (fast steps, a finished turn).</summary>
     private bool _unsaved;
 
+    /// <summary>
+    /// This activation found work that was under way when its silo stopped. Which of the turns run since the last write
+    /// was running when the process died is not known, so until the inbox is empty every step's attempt is written
+    /// before the step runs (one write a step, only after a crash): a step that keeps killing the process fails its own
+    /// turn after Conversation:StepMaxAttempts, whichever turn it belongs to.
+    /// </summary>
+    private bool _recovering;
+
     /// <summary>Last time a message arrived (or the activation started): the wake-up reminder is released after an idle while.</summary>
     private DateTimeOffset _lastActivity;
 
@@ -80,6 +89,7 @@ public sealed class ConversationGrain(
 
         // Pending work is only ever persisted with the reminder registered first (see Receive).
         _reminderHeld = HasPendingWork;
+        _recovering = HasPendingWork;
         if (State.Turn is not null)
         {
             await ResumeTurnAsync();
@@ -87,8 +97,7 @@ public sealed class ConversationGrain(
         else if (State.Inbox.Count > 0)
         {
             BeginNextTurn();
-            await state.WriteOrReloadAsync(this);
-            DispatchCurrentStep();
+            await DispatchCountedAsync();
         }
 
         // Counted once started: an activation that fails to start is never counted, and may never be deactivated.
@@ -229,6 +238,11 @@ public sealed class ConversationGrain(
 
         if (completion.Result is null)
         {
+            if (completion.Attempt != turn.StepAttempt)
+            {
+                return; // a late failure of an attempt that was given up on must not end the one running now
+            }
+
             await StepFailedAsync(completion.Error ?? "the step returned nothing");
             return;
         }
@@ -250,10 +264,7 @@ public sealed class ConversationGrain(
         await AdvanceAsync();
     }
 
-    /// <summary>
-    /// After a restart: runs the interrupted step again. Its attempt is counted on storage before it is dispatched,
-    /// so a step that kills the process fails the turn after Conversation:StepMaxAttempts instead of looping.
-    /// </summary>
+    /// <summary>After a restart: runs the interrupted step again, its attempt counted on storage first.</summary>
     private async Task ResumeTurnAsync()
     {
         var turn = State.Turn!;
@@ -265,6 +276,16 @@ public sealed class ConversationGrain(
             return;
         }
 
+        await DispatchCountedAsync();
+    }
+
+    /// <summary>
+    /// Runs the current step with its attempt counted on storage before it is dispatched, so a step during which the
+    /// process dies fails the turn after Conversation:StepMaxAttempts instead of looping (see <see cref="_recovering"/>).
+    /// </summary>
+    private async Task DispatchCountedAsync()
+    {
+        var turn = State.Turn!;
         if (turn.StepAttempt >= options.Value.StepMaxAttempts)
         {
             var step = pipeline[turn.StepIndex].Name;
@@ -285,6 +306,11 @@ public sealed class ConversationGrain(
         var turn = State.Turn!;
         if (turn.StepIndex < pipeline.Count)
         {
+            if (_recovering)
+            {
+                return DispatchCountedAsync();
+            }
+
             DispatchCurrentStep();
             return Task.CompletedTask;
         }
@@ -377,6 +403,10 @@ public sealed class ConversationGrain(
         }
         else
         {
+            // No "working on it" after the answer, even if the rest of the finish fails and is tried again.
+            _interimTimer?.Dispose();
+            _interimTimer = null;
+
             // Sent before the turn is marked done: a crash in between repeats the send, which the outbound
             // grain (keyed by this turn's MessageSid) ignores.
             outboundId = await SendAsync(sms.MessageSid, reply, "reply", sms, TurnTraceParent(sms));
@@ -385,7 +415,7 @@ public sealed class ConversationGrain(
         var completedAt = time.GetUtcNow();
         var record = new TurnRecord(sms.MessageSid, Shorten(sms.Body), reply, outcome, outboundId, sms.ReceivedAt, completedAt, turn.Timings)
         {
-            Error = error,
+            Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error, // a model's error page must not outgrow a table row
             TraceId = _turnSpan?.TraceId.ToHexString() ?? SwitchboardTracing.TraceIdOf(sms.TraceParent),
             Channel = sms.Channel,
         };
@@ -407,12 +437,18 @@ public sealed class ConversationGrain(
         else
         {
             State.OverflowNotified = false;
+            _recovering = false; // every turn that may have been running at the crash has ended
         }
 
         // Not written now: the history has the turn, and the next message (or going idle) writes the state. A crash
         // in between runs this turn again, which changes nothing twice.
         _unsaved = true;
-        if (next)
+        if (next && _recovering)
+        {
+            // On a timer: a failed write must not reach TryFinishTurnAsync, which would finish the next turn instead.
+            ArmStepTimer(TimeSpan.Zero, State.Turn!, DispatchCountedAsync);
+        }
+        else if (next)
         {
             DispatchCurrentStep();
         }
@@ -437,7 +473,7 @@ public sealed class ConversationGrain(
             {
                 After = State.LastReplyId,
                 StatusCallbackUrl = answering?.StatusCallbackUrl,
-                WatchedBySender = true, // our wake-up reminder is held until this message has settled
+                WatchedBySender = _reminderHeld, // our wake-up reminder, when held, stays until this message has settled
                 TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
                 Channel = answering?.Channel ?? State.LastChannel, // answered on the channel it came in on
                 ConfirmsOptOut = confirmsOptOut,
@@ -446,6 +482,7 @@ public sealed class ConversationGrain(
 
         State.LastReplyId = outboundId;
         _lastReplySettled = false;
+        _unsaved = true; // the next reply waits behind this one, also after a restart
         return outboundId;
     }
 
@@ -518,7 +555,7 @@ public sealed class ConversationGrain(
     private void SendCurrentStep()
     {
         var turn = State.Turn!;
-        var request = new StepRequest(turn.StepIndex, turn.Context) { TraceParent = TurnTraceParent(State.Inbox[0]) };
+        var request = new StepRequest(turn.StepIndex, turn.Context) { TraceParent = TurnTraceParent(State.Inbox[0]), Attempt = turn.StepAttempt };
         if (!agentOptions.Value.StepsAreSlow)
         {
             ArmStepTimer(TimeSpan.Zero, turn, async () => await CompleteStep(await StepRunner.RunAsync(pipeline, request, agentOptions.Value, time, logger)));
@@ -703,6 +740,7 @@ public sealed class ConversationGrain(
         State.Inbox.Clear();
         State.Turn = null;
         State.OverflowNotified = false;
+        _recovering = false;
         await WriteStateAsync();
         ConversationLog.Erased(logger, PhoneMask.Mask(Phone));
     }

@@ -47,6 +47,8 @@ public sealed class OutboundSmsGrain(
     /// <summary>Send's write already marked the first attempt in flight: the attempt needs no write of its own.</summary>
     private bool _attemptMarked;
 
+    private const string InterruptedAttempt = "interrupted: its answer was never recorded";
+
     private LazyGrainState<OutboundState>? _state;
 
     /// <summary>
@@ -298,6 +300,15 @@ public sealed class OutboundSmsGrain(
             {
                 State.PossibleDuplicate = true;
                 OutboundLog.PossibleDuplicate(logger, PhoneMask.MaskNumbersIn(Id));
+
+                // The last attempt's answer was never recorded (the process stopped, or the write after the call
+                // failed): it counts toward Outbound:MaxAttempts, so writes that keep failing cannot repeat the call forever.
+                State.Attempts.Add(new OutboundAttempt(time.GetUtcNow(), nameof(SendOutcome.Unknown), null, null, InterruptedAttempt));
+                if (State.Attempts.Count >= options.Value.MaxAttempts)
+                {
+                    await RecordResultAsync(SendResult.Unknown(InterruptedAttempt), toSend, attempted: false);
+                    return;
+                }
             }
 
             // Recorded before the call: if we crash during it, the next activation knows a duplicate is possible.
@@ -321,13 +332,24 @@ public sealed class OutboundSmsGrain(
             }
         }
 
+        await RecordResultAsync(result, toSend, attempted: true);
+    }
 
+    /// <summary>
+    /// Records how an attempt went (<paramref name="attempted"/>), or ends the message with the attempts it has, and
+    /// schedules what follows: the next attempt, or nothing.
+    /// </summary>
+    private async Task RecordResultAsync(SendResult result, OutboundSms toSend, bool attempted)
+    {
         var now = time.GetUtcNow();
+        if (attempted)
+        {
+            // A timeout, a broken connection, a proxy's answer or an unexpected failure leaves it open whether Twilio took
+            // the message: treat it like an interrupted attempt, so a retry that follows is flagged as a possible duplicate.
+            State.AttemptInFlight = result.LeavesOutcomeOpen;
+            State.Attempts.Add(new OutboundAttempt(now, result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, result.Error));
+        }
 
-        // A timeout, a broken connection, a proxy's answer or an unexpected failure leaves it open whether Twilio took
-        // the message: treat it like an interrupted attempt, so a retry that follows is flagged as a possible duplicate.
-        State.AttemptInFlight = result.LeavesOutcomeOpen;
-        State.Attempts.Add(new OutboundAttempt(now, result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, result.Error));
         var attempt = State.Attempts.Count;
         switch (result.Outcome)
         {
