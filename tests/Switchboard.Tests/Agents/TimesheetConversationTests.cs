@@ -34,6 +34,24 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_week_of_many_projects_is_answered_whole_within_one_message()
+    {
+        // About 650 characters: more than 3 segments, well within the 1,600 of one Twilio message.
+        var phone = await Conversations.RegisterAsync();
+        var projects = Enumerable.Range(1, 12).Select(i => $"Apollo-Guidance-Computer-Upgrade-{i:00}").ToList();
+        foreach (var project in projects)
+        {
+            await Conversations.SayAsync(phone, $"log 1h on {project} today");
+        }
+
+        var status = await Conversations.SayAsync(phone, "check my timesheet");
+
+        Assert.All(projects, project => Assert.Contains($"{project} 1h", status, StringComparison.Ordinal));
+        Assert.Contains("Total: 12h", status, StringComparison.Ordinal);
+        Assert.InRange(status.Length, 500, 1_600);
+    }
+
+    [Fact]
     public async Task Cancel_is_not_undo_and_yes_from_a_sender_who_never_opted_out_is_answered()
     {
         var phone = await Conversations.RegisterAsync();
