@@ -55,6 +55,9 @@ public sealed partial class FakeOpenAIServer : IAsyncDisposable
     /// <summary>How long the model thinks before it answers, like a real one (seconds per call).</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>Requests it matches are never answered, until the caller goes away (a process killed during the call).</summary>
+    public Func<RecordedRequest, bool>? HangWhen { get; set; }
+
     private int _failuresLeft;
 
     /// <summary>Answers the next <paramref name="count"/> requests with 503, like a model that is briefly overloaded.</summary>
@@ -81,6 +84,12 @@ public sealed partial class FakeOpenAIServer : IAsyncDisposable
         var body = (await JsonNode.ParseAsync(request.Body))!.AsObject();
         var recorded = new RecordedRequest(request.Headers.Authorization.ToString(), body);
         Requests.Enqueue(recorded);
+        if (HangWhen?.Invoke(recorded) == true)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return Results.Empty;
+        }
+
         if (Latency > TimeSpan.Zero)
         {
             await Task.Delay(Latency);

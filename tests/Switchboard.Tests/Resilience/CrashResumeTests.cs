@@ -156,6 +156,67 @@ public sealed class CrashResumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_step_that_keeps_killing_the_process_behind_a_finished_turn_fails_its_own_turn()
+    {
+        // The first message's turn ends in memory (its end is written with the next write); the second message's plan
+        // call is under way each time the process dies. The restarts must count that against the second turn.
+        await using var model = await FakeOpenAIServer.StartAsync();
+        model.HangWhen = request => request.UserText.Contains("crash", StringComparison.Ordinal);
+        model.Latency = TimeSpan.FromSeconds(1); // the second message arrives while the first turn runs
+        var phone = TestSms.NewPhone();
+        var (first, second) = (TestSms.NewSid(), TestSms.NewSid());
+        var settings = Settings();
+        settings["Agents:StepDelayMs"] = "0";
+        settings["Conversation:StepMaxAttempts"] = "2";
+        foreach (var (key, value) in OpenAIAgentServices.Settings(model.Endpoint))
+        {
+            settings[key] = value!;
+        }
+
+        settings["Agents:OpenAI:TimeoutSeconds"] = "600"; // the hung call never fails the step on its own
+
+        await using (var silo = await SiloProcess.StartAsync(settings))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostSms(silo.BaseUrl, phone, first, "how is my week going")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await PostSms(silo.BaseUrl, phone, second, "crash the planner")).StatusCode);
+            Assert.Equal(first, (await Conversation(silo.BaseUrl, phone)).GetProperty("currentTurn").GetProperty("messageSid").GetString());
+            await _twilio.WaitForAsync(phone, 1, TimeSpan.FromSeconds(60));
+            await WaitForTurnAsync(silo.BaseUrl, phone, second, attempt: 1);
+            await silo.KillAsync();
+        }
+
+        for (var restart = 1; restart <= 2; restart++)
+        {
+            await using var again = await SiloProcess.StartAsync(settings);
+            // The attempt is on storage: each restart adds one, whichever turn storage last saw running.
+            await WaitForTurnAsync(again.BaseUrl, phone, second, attempt: restart);
+            await again.KillAsync();
+        }
+
+        await using var last = await SiloProcess.StartAsync(settings);
+        var replies = await _twilio.WaitForAsync(phone, 2, TimeSpan.FromSeconds(60));
+        Assert.Equal(2, replies.Count);
+        Assert.DoesNotContain("Sorry", replies[0].Body, StringComparison.Ordinal);
+        Assert.Contains("Sorry", replies[1].Body, StringComparison.Ordinal);
+        Assert.Equal(second, replies[1].AnsweredMessageSid);
+        await Eventually.HoldsAsync(
+            async () => (await Conversation(last.BaseUrl, phone)).GetProperty("recentTurns").GetArrayLength() == 2,
+            TimeSpan.FromSeconds(30),
+            "both turn records");
+        var failed = (await Conversation(last.BaseUrl, phone)).GetProperty("recentTurns")[1].GetProperty("turn");
+        Assert.Equal(second, failed.GetProperty("messageSid").GetString());
+        Assert.Contains("interrupted 2 times", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    private static Task WaitForTurnAsync(string baseUrl, string phone, string messageSid, int attempt) =>
+        Eventually.HoldsAsync(
+            async () => (await Conversation(baseUrl, phone)).GetProperty("currentTurn") is { ValueKind: JsonValueKind.Object } turn
+                && turn.GetProperty("messageSid").GetString() == messageSid
+                && turn.GetProperty("stepAttempt").GetInt32() == attempt,
+            TimeSpan.FromSeconds(60),
+            $"the turn of {messageSid} at attempt {attempt}");
+
+    [Fact]
     public async Task An_OpenAI_turn_killed_mid_turn_resumes_at_its_last_persisted_step()
     {
         // Model calls are slow and remote: every step's result is persisted, so the plan is not asked for again.
