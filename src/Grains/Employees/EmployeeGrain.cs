@@ -122,7 +122,7 @@ public sealed class EmployeeGrain(
 
         var logged = week is { TotalHours: > 0 } ? $"You have {SmsText.Hours(week.TotalHours)} logged" : "Nothing is logged yet";
         var body = branding.Apply(
-            $"Reminder: please submit your timesheet for the week of {SmsText.Day(weekStart)}. {logged}; text 'submit' when it's complete.",
+            $"Reminder: please submit your timesheet for the week of {SmsText.Day(weekStart, DateOnly.FromDateTime(localNow))}. {logged}; text 'submit' when it's complete.",
             State.Name);
 
         // Sent before it is recorded: a crash in between sends again, which the outbound grain (same id) ignores.

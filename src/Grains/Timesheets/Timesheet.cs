@@ -59,18 +59,18 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
 
         if (date > today)
         {
-            return Rejected($"{SmsText.Day(date)} is in the future: you can log hours for today or earlier.");
+            return Rejected($"{SmsText.Day(date, today)} is in the future: you can log hours for today or earlier.");
         }
 
         if (date < OldestKeptDay(today))
         {
-            return Rejected($"{SmsText.Day(date)} is too far back: I keep the last {options.RetentionWeeks} weeks.");
+            return Rejected($"{SmsText.Day(date, today)} is too far back: I keep the last {options.RetentionWeeks} weeks.");
         }
 
         var weekStart = WeekStartOf(date);
         if (IsSubmitted(weekStart))
         {
-            return Rejected($"The week of {SmsText.Day(weekStart)} is already submitted, so it can't be changed.");
+            return Rejected($"The week of {SmsText.Day(weekStart, today)} is already submitted, so it can't be changed.");
         }
 
         if (project.Length == 0)
@@ -94,12 +94,12 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
         if (dayTotal + hours > MaxHoursPerDay)
         {
             return Rejected(
-                $"You already have {SmsText.Hours(dayTotal)} on {SmsText.Day(date)}; another {SmsText.Hours(hours)} would go over {SmsText.Hours(MaxHoursPerDay)} for the day.");
+                $"You already have {SmsText.Hours(dayTotal)} on {SmsText.Day(date, today)}; another {SmsText.Hours(hours)} would go over {SmsText.Hours(MaxHoursPerDay)} for the day.");
         }
 
         if (sameDay.Count >= MaxEntriesPerDay)
         {
-            return Rejected($"{SmsText.Day(date)} already has {MaxEntriesPerDay} entries; undo some first.");
+            return Rejected($"{SmsText.Day(date, today)} already has {MaxEntriesPerDay} entries; undo some first.");
         }
 
         var line = new TimesheetLine(++state.LastSequence, date, canonical, TimesheetLine.ToHundredths(hours), now);
@@ -147,7 +147,7 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
         var week = Week(weekStart);
         if (week.Submitted)
         {
-            return Rejected($"This week (from {SmsText.Day(weekStart)}) is already submitted.") with { Week = week };
+            return Rejected($"This week (from {SmsText.Day(weekStart, today)}) is already submitted.") with { Week = week };
         }
 
         if (week.Entries.Count == 0)

@@ -289,4 +289,36 @@ public sealed class TimesheetTests
         Assert.Equal(OutcomeKind.Logged, sheet.Log($"SM{39:D32}", Monday.AddDays(4), "Apollo", 0.5m, Friday, Now).Kind);
         Assert.Equal(40, sheet.State.Lines.Count); // the latest message, run again, changed nothing
     }
+
+    [Fact]
+    public void A_refusal_names_the_year_of_a_date_in_another_year()
+    {
+        var mondayInNovember = new DateOnly(2026, 11, 30);
+        var now = new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero);
+        var sheet = NewTimesheet();
+
+        var tooOld = sheet.Log("SM1", new DateOnly(2025, 12, 10), "Apollo", 1, mondayInNovember, now);
+        var future = sheet.Log("SM2", new DateOnly(2027, 1, 4), "Apollo", 1, mondayInNovember, now);
+        var thisYear = sheet.Log("SM3", new DateOnly(2026, 12, 1), "Apollo", 1, mondayInNovember, now);
+
+        Assert.Equal("Wed 10 Dec 2025 is too far back: I keep the last 12 weeks.", tooOld.Problem);
+        Assert.Equal("Mon 4 Jan 2027 is in the future: you can log hours for today or earlier.", future.Problem);
+        Assert.Equal("Tue 1 Dec is in the future: you can log hours for today or earlier.", thisYear.Problem);
+    }
+
+    [Fact]
+    public void A_submitted_week_that_began_last_year_is_named_with_its_year()
+    {
+        var newYearsDay = new DateOnly(2027, 1, 1);
+        var now = new DateTimeOffset(2027, 1, 1, 1, 0, 0, TimeSpan.Zero);
+        var sheet = NewTimesheet();
+        sheet.Log("SM1", new DateOnly(2026, 12, 28), "Apollo", 8, newYearsDay, now);
+        sheet.Submit("SM2", newYearsDay, now);
+
+        var log = sheet.Log("SM3", newYearsDay, "Apollo", 1, newYearsDay, now);
+        var again = sheet.Submit("SM4", newYearsDay, now);
+
+        Assert.Equal("The week of Mon 28 Dec 2026 is already submitted, so it can't be changed.", log.Problem);
+        Assert.Equal("This week (from Mon 28 Dec 2026) is already submitted.", again.Problem);
+    }
 }
