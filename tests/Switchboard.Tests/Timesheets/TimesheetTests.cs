@@ -321,4 +321,60 @@ public sealed class TimesheetTests
         Assert.Equal("The week of Mon 28 Dec 2026 is already submitted, so it can't be changed.", log.Problem);
         Assert.Equal("This week (from Mon 28 Dec 2026) is already submitted.", again.Problem);
     }
+
+    [Fact]
+    public void Taking_a_timesheet_over_adds_its_hours_once_and_keeps_its_submitted_weeks()
+    {
+        var guest = NewTimesheet();
+        guest.Log("SM1", Monday.AddDays(-7), "Apollo", 8, Friday, Now);
+        guest.Submit("SM2", Monday.AddDays(-1), Now);
+        guest.Log("SM3", Monday, "Apollo", 8, Friday, Now);
+        guest.Log("SM4", Monday, "Apollo", 8, Friday, Now); // the same line twice: both count
+        var employee = NewTimesheet();
+        employee.Log("SM5", Friday, "Zeus", 3, Friday, Now.AddHours(1));
+        var handOver = guest.HandOver();
+
+        var added = employee.TakeOver(handOver);
+        var addedAgain = employee.TakeOver(handOver);
+
+        Assert.Equal(3, added);
+        Assert.Equal(0, addedAgain);
+        Assert.Equal(19, employee.Week(Monday).TotalHours);
+        Assert.Equal(8, employee.Week(Monday.AddDays(-7)).TotalHours);
+        Assert.True(employee.IsSubmitted(Monday.AddDays(-7)));
+        Assert.Equal(OutcomeKind.Rejected, employee.Log("SM6", Monday.AddDays(-7), "Apollo", 1, Friday, Now).Kind);
+    }
+
+    [Fact]
+    public void After_a_take_over_a_message_run_again_changes_nothing_and_an_undone_copy_stays_undone()
+    {
+        var guest = NewTimesheet();
+        guest.Log("SM1", Monday, "Apollo", 8, Friday, Now);
+        var employee = NewTimesheet();
+        var handOver = guest.HandOver();
+        employee.TakeOver(handOver);
+
+        var replay = employee.Log("SM1", Monday, "Apollo", 8, Friday, Now);
+        employee.Undo("SM2", Friday);
+        employee.TakeOver(handOver);
+
+        Assert.Equal(OutcomeKind.Logged, replay.Kind);
+        Assert.Equal(0, employee.Week(Monday).TotalHours);
+    }
+
+    [Fact]
+    public void Releasing_a_hand_over_keeps_what_was_logged_since()
+    {
+        var guest = NewTimesheet();
+        guest.Log("SM1", Monday, "Apollo", 8, Friday, Now);
+        guest.Submit("SM2", Friday, Now);
+        var handOver = guest.HandOver();
+        guest.Log("SM3", Monday.AddDays(-7), "Zeus", 2, Friday, Now);
+
+        guest.Release(handOver);
+
+        Assert.Equal(0, guest.Week(Monday).TotalHours);
+        Assert.False(guest.IsSubmitted(Monday));
+        Assert.Equal(2, guest.Week(Monday.AddDays(-7)).TotalHours);
+    }
 }
