@@ -47,11 +47,26 @@ public sealed class EmployeeGrain(
         // The start-up import registers everyone again at every start: nothing to write when nothing changed.
         if (!State.IsRegistered || State.IsGuest || State.EmployeeId != employeeId || State.Name != name || State.TimeZone != profile.TimeZone)
         {
+            // A guest keeps what they logged: their timesheet is taken over by the employee's before the number
+            // changes hands, and released only after. A crash in between leaves the hours where the number still
+            // points, and taking the same lines over again adds nothing.
+            var guestSheet = State.IsGuest && State.EmployeeId != employeeId ? GrainFactory.GetGrain<ITimesheetGrain>(State.EmployeeId!) : null;
+            var handOver = guestSheet is null ? null : await guestSheet.HandOver();
+            if (handOver is { IsEmpty: false })
+            {
+                var added = await GrainFactory.GetGrain<ITimesheetGrain>(employeeId).TakeOver(handOver);
+                EmployeeLog.GuestTimesheetTakenOver(logger, PhoneMask.Mask(Phone), State.EmployeeId!, employeeId, added);
+            }
+
             State.EmployeeId = employeeId;
             State.Name = name;
             State.TimeZone = profile.TimeZone;
             State.IsGuest = false;
             await state.WriteOrReloadAsync(this);
+            if (handOver is { IsEmpty: false })
+            {
+                await guestSheet!.Release(handOver);
+            }
         }
 
         await KeepReminderAsync();
@@ -122,7 +137,7 @@ public sealed class EmployeeGrain(
 
         var logged = week is { TotalHours: > 0 } ? $"You have {SmsText.Hours(week.TotalHours)} logged" : "Nothing is logged yet";
         var body = branding.Apply(
-            $"Reminder: please submit your timesheet for the week of {SmsText.Day(weekStart)}. {logged}; text 'submit' when it's complete.",
+            $"Reminder: please submit your timesheet for the week of {SmsText.Day(weekStart, DateOnly.FromDateTime(localNow))}. {logged}; text 'submit' when it's complete.",
             State.Name);
 
         // Sent before it is recorded: a crash in between sends again, which the outbound grain (same id) ignores.

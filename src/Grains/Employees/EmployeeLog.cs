@@ -14,6 +14,9 @@ internal static partial class EmployeeLog
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Unknown sender {Phone} enrolled as guest {EmployeeId}")]
     public static partial void GuestEnrolled(ILogger logger, string phone, string employeeId);
 
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Guest {GuestId} at {Phone} registered as employee {EmployeeId}: {Lines} logged lines taken over")]
+    public static partial void GuestTimesheetTakenOver(ILogger logger, string phone, string guestId, string employeeId, int lines);
+
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Timesheet reminder for the week of {WeekStart} sent to {Phone}")]
     public static partial void ReminderSent(ILogger logger, string phone, DateOnly weekStart);
 

@@ -59,18 +59,18 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
 
         if (date > today)
         {
-            return Rejected($"{SmsText.Day(date)} is in the future: you can log hours for today or earlier.");
+            return Rejected($"{SmsText.Day(date, today)} is in the future: you can log hours for today or earlier.");
         }
 
         if (date < OldestKeptDay(today))
         {
-            return Rejected($"{SmsText.Day(date)} is too far back: I keep the last {options.RetentionWeeks} weeks.");
+            return Rejected($"{SmsText.Day(date, today)} is too far back: I keep the last {options.RetentionWeeks} weeks.");
         }
 
         var weekStart = WeekStartOf(date);
         if (IsSubmitted(weekStart))
         {
-            return Rejected($"The week of {SmsText.Day(weekStart)} is already submitted, so it can't be changed.");
+            return Rejected($"The week of {SmsText.Day(weekStart, today)} is already submitted, so it can't be changed.");
         }
 
         if (project.Length == 0)
@@ -94,12 +94,12 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
         if (dayTotal + hours > MaxHoursPerDay)
         {
             return Rejected(
-                $"You already have {SmsText.Hours(dayTotal)} on {SmsText.Day(date)}; another {SmsText.Hours(hours)} would go over {SmsText.Hours(MaxHoursPerDay)} for the day.");
+                $"You already have {SmsText.Hours(dayTotal)} on {SmsText.Day(date, today)}; another {SmsText.Hours(hours)} would go over {SmsText.Hours(MaxHoursPerDay)} for the day.");
         }
 
         if (sameDay.Count >= MaxEntriesPerDay)
         {
-            return Rejected($"{SmsText.Day(date)} already has {MaxEntriesPerDay} entries; undo some first.");
+            return Rejected($"{SmsText.Day(date, today)} already has {MaxEntriesPerDay} entries; undo some first.");
         }
 
         var line = new TimesheetLine(++state.LastSequence, date, canonical, TimesheetLine.ToHundredths(hours), now);
@@ -147,7 +147,7 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
         var week = Week(weekStart);
         if (week.Submitted)
         {
-            return Rejected($"This week (from {SmsText.Day(weekStart)}) is already submitted.") with { Week = week };
+            return Rejected($"This week (from {SmsText.Day(weekStart, today)}) is already submitted.") with { Week = week };
         }
 
         if (week.Entries.Count == 0)
@@ -158,6 +158,49 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
         state.SubmittedWeeks.Add(new SubmittedWeek(weekStart, messageSid, now));
         Trim(today);
         return new TimesheetOutcome(OutcomeKind.Submitted) { Week = Week(weekStart) };
+    }
+
+    /// <summary>Everything this timesheet holds, for another to take over (<see cref="TakeOver"/>).</summary>
+    public TimesheetHandOver HandOver() => new([.. state.Lines], [.. state.SubmittedWeeks], [.. state.RecentChanges], state.LastSequence);
+
+    /// <summary>
+    /// Adds another timesheet's lines after this one's, and its submitted weeks (a submitted week stays submitted).
+    /// A line already here (same day, project, hours and moment logged, as its copy has) is not added again, so a
+    /// hand-over taken twice, after a crash or a retried registration, counts once. The record of recent changes comes
+    /// along, so an SMS whose step runs again is still recognised. Returns how many lines that count were added.
+    /// </summary>
+    public int TakeOver(TimesheetHandOver handOver)
+    {
+        var here = state.Lines.GroupBy(Identity).ToDictionary(g => g.Key, g => g.Count());
+        var added = 0;
+        foreach (var line in handOver.Lines.OrderBy(l => l.Sequence))
+        {
+            if (here.TryGetValue(Identity(line), out var copies) && copies > 0)
+            {
+                here[Identity(line)] = copies - 1;
+                continue;
+            }
+
+            var copy = line with { Sequence = ++state.LastSequence };
+            state.Lines.Add(copy);
+            foreach (var change in handOver.Changes.Where(c => c.Sequence == line.Sequence))
+            {
+                state.Remember(change with { Sequence = copy.Sequence });
+            }
+
+            added += copy.IsLive ? 1 : 0;
+        }
+
+        state.SubmittedWeeks.AddRange(handOver.SubmittedWeeks.Where(w => !IsSubmitted(w.WeekStart)));
+        return added;
+    }
+
+    /// <summary>Forgets what was handed over; a line logged after the hand-over stays.</summary>
+    public void Release(TimesheetHandOver handOver)
+    {
+        state.Lines.RemoveAll(l => l.Sequence <= handOver.UpToSequence);
+        state.RecentChanges.RemoveAll(c => c.Sequence <= handOver.UpToSequence);
+        state.SubmittedWeeks.RemoveAll(handOver.SubmittedWeeks.Contains);
     }
 
     /// <summary>Drops entries (and undo tombstones) and submit records older than the retention window.</summary>
@@ -195,6 +238,13 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
         new(OutcomeKind.Removed) { Entry = ToView(entry), Week = Week(WeekStartOf(entry.Date)) };
 
     private static TimesheetOutcome Rejected(string problem) => new(OutcomeKind.Rejected) { Problem = problem };
+
+    /// <summary>
+    /// What a line and its copy in another timesheet have in common: all but the sequence and whether it was undone
+    /// (a copy undone here is not brought back by taking the original over again).
+    /// </summary>
+    private static (DateOnly, string, int, DateTimeOffset) Identity(TimesheetLine line) =>
+        (line.Date, line.Project, line.Hundredths, line.LoggedAt);
 
     private static TimesheetEntryView ToView(TimesheetLine e) => new(e.Date, e.Project, e.Hours);
 }

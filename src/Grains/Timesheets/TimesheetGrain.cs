@@ -31,6 +31,21 @@ public sealed class TimesheetGrain(
 
     public Task<TimesheetOutcome> Submit(string messageSid, DateOnly today) => SaveAsync(Sheet.Submit(messageSid, today, time.GetUtcNow()));
 
+    public Task<TimesheetHandOver> HandOver() => Task.FromResult(Sheet.HandOver());
+
+    public async Task<int> TakeOver(TimesheetHandOver handOver)
+    {
+        var added = Sheet.TakeOver(handOver);
+        await state.WriteOrReloadAsync(this);
+        return added;
+    }
+
+    public async Task Release(TimesheetHandOver handOver)
+    {
+        Sheet.Release(handOver);
+        await state.WriteOrReloadAsync(this);
+    }
+
     private async Task<TimesheetOutcome> SaveAsync(TimesheetOutcome outcome)
     {
         // A refusal changed nothing; everything else (a replay included) is written so storage matches memory.

@@ -42,9 +42,12 @@ public sealed class TimesheetState
         Entries.Clear();
     }
 
-    public void Remember(string messageSid, long sequence, bool undo)
+    public void Remember(string messageSid, long sequence, bool undo) =>
+        Remember(new TimesheetChange(RecentMessages.KeyOf(messageSid), sequence, undo));
+
+    public void Remember(TimesheetChange change)
     {
-        RecentChanges.Add(new TimesheetChange(RecentMessages.KeyOf(messageSid), sequence, undo));
+        RecentChanges.Add(change);
         if (RecentChanges.Count > RecentChangesKept)
         {
             RecentChanges.RemoveRange(0, RecentChanges.Count - RecentChangesKept);

@@ -62,4 +62,29 @@ public sealed class EmployeesApiTests(HttpFixture fixture)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_guest_registered_as_an_employee_keeps_the_hours_they_logged_as_a_guest()
+    {
+        var phone = TestSms.NewPhone();
+        var sms = fixture.Factory.CreateClient();
+        async Task<string> SayAsync(string text)
+        {
+            var before = fixture.Twilio.AcceptedTo(phone).Count;
+            Assert.Equal(HttpStatusCode.OK, (await sms.SendAsync(SwitchboardFactory.SignedSms(phone, text))).StatusCode);
+            return (await fixture.Twilio.WaitForAsync(phone, before + 1, TimeSpan.FromSeconds(30)))[before].Body;
+        }
+
+        var logged = await SayAsync("log 8h on Apollo today");
+        var registered = await _client.PutAsJsonAsync(Url(phone), new { name = "Grace", employeeId = $"E200-{phone}" });
+        var afterRegistering = await SayAsync("hours");
+        var registeredAgain = await _client.PutAsJsonAsync(Url(phone), new { name = "Grace", employeeId = $"E200-{phone}" });
+        var afterRegisteringAgain = await SayAsync("hours");
+
+        Assert.Contains("Logged 8h on Apollo", logged, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, registeredAgain.StatusCode);
+        Assert.Contains("Apollo 8h. Total: 8h.", afterRegistering, StringComparison.Ordinal);
+        Assert.Contains("Apollo 8h. Total: 8h.", afterRegisteringAgain, StringComparison.Ordinal);
+    }
 }

@@ -289,4 +289,92 @@ public sealed class TimesheetTests
         Assert.Equal(OutcomeKind.Logged, sheet.Log($"SM{39:D32}", Monday.AddDays(4), "Apollo", 0.5m, Friday, Now).Kind);
         Assert.Equal(40, sheet.State.Lines.Count); // the latest message, run again, changed nothing
     }
+
+    [Fact]
+    public void A_refusal_names_the_year_of_a_date_in_another_year()
+    {
+        var mondayInNovember = new DateOnly(2026, 11, 30);
+        var now = new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero);
+        var sheet = NewTimesheet();
+
+        var tooOld = sheet.Log("SM1", new DateOnly(2025, 12, 10), "Apollo", 1, mondayInNovember, now);
+        var future = sheet.Log("SM2", new DateOnly(2027, 1, 4), "Apollo", 1, mondayInNovember, now);
+        var thisYear = sheet.Log("SM3", new DateOnly(2026, 12, 1), "Apollo", 1, mondayInNovember, now);
+
+        Assert.Equal("Wed 10 Dec 2025 is too far back: I keep the last 12 weeks.", tooOld.Problem);
+        Assert.Equal("Mon 4 Jan 2027 is in the future: you can log hours for today or earlier.", future.Problem);
+        Assert.Equal("Tue 1 Dec is in the future: you can log hours for today or earlier.", thisYear.Problem);
+    }
+
+    [Fact]
+    public void A_submitted_week_that_began_last_year_is_named_with_its_year()
+    {
+        var newYearsDay = new DateOnly(2027, 1, 1);
+        var now = new DateTimeOffset(2027, 1, 1, 1, 0, 0, TimeSpan.Zero);
+        var sheet = NewTimesheet();
+        sheet.Log("SM1", new DateOnly(2026, 12, 28), "Apollo", 8, newYearsDay, now);
+        sheet.Submit("SM2", newYearsDay, now);
+
+        var log = sheet.Log("SM3", newYearsDay, "Apollo", 1, newYearsDay, now);
+        var again = sheet.Submit("SM4", newYearsDay, now);
+
+        Assert.Equal("The week of Mon 28 Dec 2026 is already submitted, so it can't be changed.", log.Problem);
+        Assert.Equal("This week (from Mon 28 Dec 2026) is already submitted.", again.Problem);
+    }
+
+    [Fact]
+    public void Taking_a_timesheet_over_adds_its_hours_once_and_keeps_its_submitted_weeks()
+    {
+        var guest = NewTimesheet();
+        guest.Log("SM1", Monday.AddDays(-7), "Apollo", 8, Friday, Now);
+        guest.Submit("SM2", Monday.AddDays(-1), Now);
+        guest.Log("SM3", Monday, "Apollo", 8, Friday, Now);
+        guest.Log("SM4", Monday, "Apollo", 8, Friday, Now); // the same line twice: both count
+        var employee = NewTimesheet();
+        employee.Log("SM5", Friday, "Zeus", 3, Friday, Now.AddHours(1));
+        var handOver = guest.HandOver();
+
+        var added = employee.TakeOver(handOver);
+        var addedAgain = employee.TakeOver(handOver);
+
+        Assert.Equal(3, added);
+        Assert.Equal(0, addedAgain);
+        Assert.Equal(19, employee.Week(Monday).TotalHours);
+        Assert.Equal(8, employee.Week(Monday.AddDays(-7)).TotalHours);
+        Assert.True(employee.IsSubmitted(Monday.AddDays(-7)));
+        Assert.Equal(OutcomeKind.Rejected, employee.Log("SM6", Monday.AddDays(-7), "Apollo", 1, Friday, Now).Kind);
+    }
+
+    [Fact]
+    public void After_a_take_over_a_message_run_again_changes_nothing_and_an_undone_copy_stays_undone()
+    {
+        var guest = NewTimesheet();
+        guest.Log("SM1", Monday, "Apollo", 8, Friday, Now);
+        var employee = NewTimesheet();
+        var handOver = guest.HandOver();
+        employee.TakeOver(handOver);
+
+        var replay = employee.Log("SM1", Monday, "Apollo", 8, Friday, Now);
+        employee.Undo("SM2", Friday);
+        employee.TakeOver(handOver);
+
+        Assert.Equal(OutcomeKind.Logged, replay.Kind);
+        Assert.Equal(0, employee.Week(Monday).TotalHours);
+    }
+
+    [Fact]
+    public void Releasing_a_hand_over_keeps_what_was_logged_since()
+    {
+        var guest = NewTimesheet();
+        guest.Log("SM1", Monday, "Apollo", 8, Friday, Now);
+        guest.Submit("SM2", Friday, Now);
+        var handOver = guest.HandOver();
+        guest.Log("SM3", Monday.AddDays(-7), "Zeus", 2, Friday, Now);
+
+        guest.Release(handOver);
+
+        Assert.Equal(0, guest.Week(Monday).TotalHours);
+        Assert.False(guest.IsSubmitted(Monday));
+        Assert.Equal(2, guest.Week(Monday.AddDays(-7)).TotalHours);
+    }
 }
