@@ -14,6 +14,7 @@ builder.Services.AddSwitchboardTelemetry(builder.Configuration, SwitchboardMetri
 
 var app = builder.Build();
 app.UseForwardedHeaders();
+app.UseSwitchboardApi(); // admin key before any binding; unbindable requests as problem details
 app.UseDashboardAccess();
 app.MapSwitchboardApi();
 app.MapPrometheusScrapingEndpoint(Telemetry.MetricsPath);
