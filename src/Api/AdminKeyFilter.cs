@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace Switchboard.Api;
 
-/// <summary>/admin/* needs header X-Api-Key equal to Admin:ApiKey (compared in constant time), else 401.</summary>
+/// <summary>
+/// /admin/* needs header X-Api-Key equal to Admin:ApiKey (compared in constant time), else 401. <see cref="AdminGate"/>
+/// checks it before anything is bound; this filter keeps the routes closed in a host that does not install it.
+/// </summary>
 internal sealed class AdminKeyFilter(IOptions<AdminOptions> admin) : IEndpointFilter
 {
     public const string Header = "X-Api-Key";
@@ -12,6 +15,9 @@ internal sealed class AdminKeyFilter(IOptions<AdminOptions> admin) : IEndpointFi
     {
         return admin.Value.Accepts(context.HttpContext.Request.Headers[Header].ToString())
             ? next(context)
-            : ValueTask.FromResult<object?>(TypedResults.Problem($"A valid {Header} header is required.", statusCode: StatusCodes.Status401Unauthorized));
+            : ValueTask.FromResult<object?>(Unauthorized());
     }
+
+    public static IResult Unauthorized() =>
+        TypedResults.Problem($"A valid {Header} header is required.", statusCode: StatusCodes.Status401Unauthorized);
 }

@@ -13,4 +13,8 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Admin: conversation {Phone} erased on request")]
     public static partial void Erased(ILogger logger, string phone);
+
+    /// <summary>A request refused before its handler ran (no key, unbindable body or query): the client's mistake, not an error.</summary>
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Debug, Message = "Refused {Method} {Path} with {StatusCode}: {Reason}")]
+    public static partial void Refused(ILogger logger, string method, string path, int statusCode, string reason);
 }

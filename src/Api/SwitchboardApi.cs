@@ -28,8 +28,11 @@ public static class SwitchboardApi
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi(o => o.AddDocumentTransformer<AdminKeySecurity>());
 
-        // Errors the framework answers itself (an unreadable JSON body: 400) come as problem details too.
+        // Errors the framework answers itself come as problem details too. A parameter that cannot be bound (an
+        // unreadable JSON body: 400, not JSON: 415) is thrown in every environment, not only in Development, and
+        // answered by AdminGate (UseSwitchboardApi) with what is wrong, never by the developer exception page.
         services.AddProblemDetails();
+        services.PostConfigure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton<StorageWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageWatch>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("grains-and-storage", tags: ["ready"]);

@@ -12,6 +12,9 @@ namespace Switchboard.Api;
 /// <summary>The endpoints Twilio calls: inbound messages and delivery status callbacks.</summary>
 public static class TwilioWebhookApi
 {
+    /// <summary>Twilio's SIDs are 34 characters; a longer one is refused rather than kept as a dedupe key.</summary>
+    public const int MaxMessageSidLength = 64;
+
     public const string EmptyTwiml = """<?xml version="1.0" encoding="UTF-8"?><Response></Response>""";
 
     public static RouteGroupBuilder MapTwilioWebhookApi(this IEndpointRouteBuilder endpoints)
@@ -31,11 +34,17 @@ public static class TwilioWebhookApi
         TimeProvider time, ILogger<WebhookLog> logger)
     {
         var form = request.Form;
-        if (!form.TryGetValue("MessageSid", out var sid) || string.IsNullOrWhiteSpace(sid) || sid.ToString().Length > 64
-            || !form.TryGetValue("From", out var from) || !form.TryGetValue("Body", out var body))
+        if (!form.TryGetValue("MessageSid", out var sid) || string.IsNullOrWhiteSpace(sid)
+            || !form.TryGetValue("From", out var from) || !form.TryGetValue("Body", out _))
         {
             WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "missing MessageSid, From or Body");
             return TypedResults.Problem("MessageSid, From and Body are required.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (sid.ToString().Length > MaxMessageSidLength)
+        {
+            WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "MessageSid too long");
+            return TypedResults.Problem($"MessageSid is longer than {MaxMessageSidLength} characters.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         // The person is the number inside the address, whichever channel: one employee, timesheet and conversation.

@@ -10,6 +10,7 @@ builder.Services.AddSwitchboardTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.UseForwardedHeaders();
+app.UseSwitchboardApi(); // admin key before any binding; unbindable requests as problem details
 app.MapSwitchboardApi();
 app.MapPrometheusScrapingEndpoint(Telemetry.MetricsPath);
 if (app.Environment.IsDevelopment())

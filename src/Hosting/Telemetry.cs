@@ -13,8 +13,8 @@ namespace Switchboard.Hosting;
 /// <summary>
 /// Metrics for operators: Orleans', the .NET runtime's, ASP.NET Core's and the host's meters (the silo adds the grains'
 /// "switchboard" meter), scraped at GET /metrics.
-/// Traces, exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set: the webhook request, the turn it starts,
-/// one span per agent step, the reply's send and the HTTP calls under them, in one trace.
+/// When OTEL_EXPORTER_OTLP_ENDPOINT is set, the same metrics are also exported over OTLP, and so are traces: the
+/// webhook request, the turn it starts, one span per agent step, the reply's send and the HTTP calls under them, in one trace.
 /// </summary>
 public static class Telemetry
 {
@@ -34,19 +34,29 @@ public static class Telemetry
     /// <param name="meters">Further meters of the host (the silo adds the "switchboard" meter of the grains).</param>
     public static IServiceCollection AddSwitchboardTelemetry(this IServiceCollection services, IConfiguration configuration, params string[] meters)
     {
-        var otel = services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(["Microsoft.Orleans", RuntimeMeter, .. meters])
-            .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
+        // No endpoint, no OTLP export: metrics are only scraped at /metrics, and no tracer provider is registered, so
+        // nothing listens to the activity sources and no span is even created (the webhook still records its
+        // request's traceparent, and turn records their trace id, when ASP.NET Core has one).
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
+        var serviceName = configuration[ServiceNameKey] is { Length: > 0 } name ? name : DefaultServiceName;
+        var otel = services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics
+                .AddMeter(["Microsoft.Orleans", RuntimeMeter, .. meters])
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter();
+            if (otlp)
+            {
+                // The same metrics pushed too (interval: OTEL_METRIC_EXPORT_INTERVAL); /metrics stays.
+                metrics.ConfigureResource(resource => resource.AddService(serviceName)).AddOtlpExporter();
+            }
+        });
 
-        // No endpoint, no tracer provider: nothing listens to the activity sources, so no span is even created (the
-        // webhook still records its request's traceparent, and turn records their trace id, when ASP.NET Core has one).
-        if (string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]))
+        if (!otlp)
         {
             return services;
         }
 
-        var serviceName = configuration[ServiceNameKey] is { Length: > 0 } name ? name : DefaultServiceName;
         otel.WithTracing(tracing => tracing
             .ConfigureResource(resource => resource.AddService(serviceName))
             .AddSource(SwitchboardTracing.SourceName, OrleansApplicationSource)

@@ -13,7 +13,10 @@ builder.Services.AddSwitchboardApi(builder.Configuration);
 builder.Services.AddSwitchboardTelemetry(builder.Configuration, SwitchboardMetrics.MeterName);
 
 var app = builder.Build();
+// Every switchboard_*_total counter at 0 from the start, so alert rules have a series before the first increment.
+app.Lifetime.ApplicationStarted.Register(SwitchboardMetrics.PublishCounters);
 app.UseForwardedHeaders();
+app.UseSwitchboardApi(); // admin key before any binding; unbindable requests as problem details
 app.UseDashboardAccess();
 app.MapSwitchboardApi();
 app.MapPrometheusScrapingEndpoint(Telemetry.MetricsPath);

@@ -25,14 +25,33 @@ public static class DevPhoneApi
     internal static async Task<Results<Accepted<AcceptOutcome>, ProblemHttpResult>> Send(
         DevPhoneMessage message, IGrainFactory grains, IOptions<WebhookOptions> webhook, TimeProvider time)
     {
-        if (!TwilioAddress.TryParse(message.From, webhook.Value.DefaultRegion, out var channel, out var phone) || string.IsNullOrWhiteSpace(message.Body))
+        if (string.IsNullOrWhiteSpace(message.From) || message.Body is null)
         {
-            return TypedResults.Problem("A phone number and a message are required.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem("A phone number (from) and a message (body) are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (message.Channel is { } chosen)
+        if (!TwilioAddress.TryParse(message.From, webhook.Value.DefaultRegion, out var channel, out var phone))
         {
-            channel = chosen; // the page's SMS / WhatsApp toggle
+            return TypedResults.Problem(
+                "from is not a valid phone number; use E.164 (+15550100001) or whatsapp:+15550100001.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (string.IsNullOrWhiteSpace(message.Body))
+        {
+            return TypedResults.Problem("The message (body) is empty.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (message.Channel is { } named)
+        {
+            // The page's SMS / WhatsApp toggle. Read here rather than by the JSON reader, so that a wrong name is a
+            // 400 naming the channels instead of a binding failure.
+            if (!Enum.TryParse<MessageChannel>(named, ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen) || int.TryParse(named, out _))
+            {
+                return TypedResults.Problem(
+                    $"channel must be one of: {string.Join(", ", Enum.GetNames<MessageChannel>())}.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            channel = chosen;
         }
 
         var sms = new InboundSms($"SMDEV{Guid.NewGuid():N}", phone, "dev-phone", message.Body.Trim(), time.GetUtcNow()) { Channel = channel };
@@ -53,4 +72,4 @@ public static class DevPhoneApi
 }
 
 /// <summary>A message typed on the dev phone; <paramref name="Channel"/> (Sms or WhatsApp) defaults to what From says ("whatsapp:+…" or a number).</summary>
-public sealed record DevPhoneMessage(string From, string Body, MessageChannel? Channel = null);
+public sealed record DevPhoneMessage(string? From, string? Body, string? Channel = null);

@@ -9,13 +9,36 @@ public static class SwitchboardMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
-    public static readonly Counter<long> DuplicateMessages = Meter.CreateCounter<long>("switchboard.messages.duplicate", description: "Inbound messages dropped as redeliveries of a known MessageSid");
-    public static readonly Counter<long> DroppedMessages = Meter.CreateCounter<long>("switchboard.messages.dropped", description: "Inbound messages dropped because the sender's inbox was full");
-    public static readonly Counter<long> LostMessages = Meter.CreateCounter<long>("switchboard.messages.lost", description: "Messages acknowledged in OneWay mode that the conversation could not persist");
-    public static readonly Counter<long> TurnsAnswered = Meter.CreateCounter<long>("switchboard.turns.answered");
-    public static readonly Counter<long> TurnsFailed = Meter.CreateCounter<long>("switchboard.turns.failed");
+    /// <summary>Every counter below (filled as they are created, so a new one cannot be forgotten).</summary>
+    private static readonly List<Counter<long>> Counters = [];
+
+    public static readonly Counter<long> DuplicateMessages = CreateCounter("switchboard.messages.duplicate", description: "Inbound messages dropped as redeliveries of a known MessageSid");
+    public static readonly Counter<long> DroppedMessages = CreateCounter("switchboard.messages.dropped", description: "Inbound messages dropped because the sender's inbox was full");
+    public static readonly Counter<long> LostMessages = CreateCounter("switchboard.messages.lost", description: "Messages acknowledged in OneWay mode that the conversation could not persist");
+    public static readonly Counter<long> TurnsAnswered = CreateCounter("switchboard.turns.answered");
+    public static readonly Counter<long> TurnsFailed = CreateCounter("switchboard.turns.failed");
     public static readonly Histogram<double> TurnDuration = Meter.CreateHistogram<double>("switchboard.turn.duration", unit: "ms");
-    public static readonly Counter<long> OutboundAccepted = Meter.CreateCounter<long>("switchboard.outbound.accepted", description: "Replies Twilio accepted");
-    public static readonly Counter<long> OutboundRetries = Meter.CreateCounter<long>("switchboard.outbound.retries");
-    public static readonly Counter<long> OutboundFailed = Meter.CreateCounter<long>("switchboard.outbound.failed", description: "Replies rejected or given up");
+    public static readonly Counter<long> OutboundAccepted = CreateCounter("switchboard.outbound.accepted", description: "Replies Twilio accepted");
+    public static readonly Counter<long> OutboundRetries = CreateCounter("switchboard.outbound.retries");
+    public static readonly Counter<long> OutboundFailed = CreateCounter("switchboard.outbound.failed", description: "Replies rejected or given up");
+
+    /// <summary>
+    /// Adds 0 to every counter, so each one is exported (at 0) from the start instead of only after its first
+    /// increment: an alert rule on, say, switchboard_outbound_failed_total has a series to watch. Called once the
+    /// host has started (its meter provider listens by then).
+    /// </summary>
+    public static void PublishCounters()
+    {
+        foreach (var counter in Counters)
+        {
+            counter.Add(0);
+        }
+    }
+
+    private static Counter<long> CreateCounter(string name, string? description = null)
+    {
+        var counter = Meter.CreateCounter<long>(name, description: description);
+        Counters.Add(counter);
+        return counter;
+    }
 }

@@ -32,6 +32,7 @@ public sealed class TracingFixture : IAsyncLifetime
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.BaseUrl,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
         });
         Factory.CreateClient(); // starts the host
     }
@@ -49,6 +50,21 @@ public sealed class TracingTests(TracingFixture fixture, ITestOutputHelper outpu
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly string[] StepSpans = ["step plan", "step timesheet", "step compose", "step brand", "step validate"];
+
+    [Fact]
+    public async Task With_an_OTLP_endpoint_metrics_are_exported_over_OTLP_too_and_still_scraped()
+    {
+        // Instrument and meter names travel as plain UTF-8 strings in the protobuf.
+        await Eventually.HoldsAsync(
+            () => fixture.Otlp.MetricsRequests.Any(r => Contains(r, "System.Runtime")),
+            Timeout,
+            "a metrics export with the runtime meter");
+
+        var scraped = await fixture.Factory.CreateClient().GetStringAsync("/metrics"); // Prometheus stays
+        Assert.Contains("dotnet_gc_", scraped, StringComparison.Ordinal);
+    }
+
+    private static bool Contains(byte[] request, string text) => request.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 
     [Fact]
     public async Task A_message_is_one_trace_from_the_webhook_through_the_turn_and_its_steps_to_the_Twilio_call()
@@ -121,6 +137,7 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
 {
     private readonly ConcurrentQueue<Span> _spans = new();
     private readonly ConcurrentQueue<byte[]> _requests = new();
+    private readonly ConcurrentQueue<byte[]> _metrics = new();
     private WebApplication? _app;
 
     public enum SpanKind
@@ -142,6 +159,9 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
     /// <summary>Every export request as received, to look for what must not be in it.</summary>
     public IReadOnlyList<byte[]> Requests => [.. _requests];
 
+    /// <summary>Every metrics export request (POST /v1/metrics) as received.</summary>
+    public IReadOnlyList<byte[]> MetricsRequests => [.. _metrics];
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -159,6 +179,13 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
             }
 
             return Results.Bytes([], "application/x-protobuf"); // an empty ExportTraceServiceResponse
+        });
+        _app.MapPost("/v1/metrics", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            _metrics.Enqueue(body.ToArray());
+            return Results.Bytes([], "application/x-protobuf"); // an empty ExportMetricsServiceResponse
         });
         await _app.StartAsync();
         BaseUrl = _app.Urls.First();

@@ -91,6 +91,19 @@ public sealed class TwilioWebhookTests(HttpFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_signed_form_with_an_over_long_MessageSid_is_refused_with_400_saying_so()
+    {
+        var form = Form(TestSms.NewPhone(), "help");
+        form["MessageSid"] = "SM" + new string('a', 63); // 65 characters
+
+        var response = await PostSignedAsync(form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("MessageSid is longer than 64 characters.", problem.GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("check my\0 timesheet")] // ASP.NET Core's own form reader calls this "malformed"
     [InlineData("check my timesheet\u0007\u001b\r\n")]
