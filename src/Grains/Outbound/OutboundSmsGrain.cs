@@ -296,11 +296,14 @@ public sealed class OutboundSmsGrain(
         }
         else
         {
-            if (State.AttemptInFlight)
+            if (State.AttemptInFlight || State.LastOutcomeOpen)
             {
                 State.PossibleDuplicate = true;
                 OutboundLog.PossibleDuplicate(logger, PhoneMask.MaskNumbersIn(Id));
+            }
 
+            if (State.AttemptInFlight)
+            {
                 // The last attempt's answer was never recorded (the process stopped, or the write after the call
                 // failed): it counts toward Outbound:MaxAttempts, so writes that keep failing cannot repeat the call forever.
                 State.Attempts.Add(new OutboundAttempt(time.GetUtcNow(), nameof(SendOutcome.Unknown), null, null, InterruptedAttempt));
@@ -345,8 +348,10 @@ public sealed class OutboundSmsGrain(
         if (attempted)
         {
             // A timeout, a broken connection, a proxy's answer or an unexpected failure leaves it open whether Twilio took
-            // the message: treat it like an interrupted attempt, so a retry that follows is flagged as a possible duplicate.
-            State.AttemptInFlight = result.LeavesOutcomeOpen;
+            // the message: a retry that follows is flagged as a possible duplicate. The answer is recorded here, so the
+            // attempt is no longer in flight and is not counted a second time as interrupted.
+            State.AttemptInFlight = false;
+            State.LastOutcomeOpen = result.LeavesOutcomeOpen;
             State.Attempts.Add(new OutboundAttempt(now, result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, result.Error));
         }
 
