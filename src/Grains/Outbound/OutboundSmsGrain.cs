@@ -450,6 +450,27 @@ public sealed class OutboundSmsGrain(
             await state.WriteOrReloadAsync();
             CountRetrying();
         }
+
+        // Always, even when this text was already gone: an earlier erasure may have stopped before reaching them all.
+        await Task.WhenAll(State.ResentAs.Select(id => GrainFactory.GetGrain<IOutboundSmsGrain>(id).EraseBody()));
+    }
+
+    public async Task<string?> Resend()
+    {
+        await EnsureLoadedAsync();
+        if (State.Message is not { Body.Length: > 0 } message)
+        {
+            return null;
+        }
+
+        // Recorded before the copy exists, and this grain is busy until the copy is stored: an erasure of this message
+        // (which waits for it) always finds the copy and erases its text too.
+        var resendId = OutboundId.ForResend(Id);
+        State.ResentAs.Add(resendId);
+        await state.WriteOrReloadAsync();
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(resendId).Send(
+            new OutboundSms(message.To, message.Body, "resend") { ResendOf = Id, Channel = message.Channel });
+        return resendId;
     }
 
     private async Task<bool> IsPendingAsync(string outboundId) =>
@@ -573,6 +594,7 @@ public sealed class OutboundSmsGrain(
             Channel = m.Channel,
             NotSentReason = State.NotSentReason,
             ContentSid = State.ContentSid,
+            ResentAs = [.. State.ResentAs],
         };
     }
 }

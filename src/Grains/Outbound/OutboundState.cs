@@ -40,6 +40,9 @@ public sealed class OutboundState
     /// <see cref="AttemptInFlight"/> its answer was recorded, so it is not counted again.
     /// </summary>
     [Id(12)] public bool LastOutcomeOpen { get; set; }
+
+    /// <summary>The ids this message was sent again as: erasing its text erases theirs.</summary>
+    [Id(13)] public List<string> ResentAs { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.OutboundAttempt")]
