@@ -264,8 +264,7 @@ public sealed class OutboundSmsGrain(
             State.Status = DeliveryStatus.Suppressed;
             State.NextAttemptAt = null;
             await state.WriteOrReloadAsync();
-            CountRetrying();
-            await ReleaseReminderAsync();
+            await EndedAsync();
             return;
         }
 
@@ -385,17 +384,40 @@ public sealed class OutboundSmsGrain(
         }
 
         await state.WriteOrReloadAsync();
-        CountRetrying();
         if (State.Status == DeliveryStatus.Pending)
         {
+            CountRetrying();
             ScheduleAttempt(Delay(State.NextAttemptAt));
             await HoldReminderAsync(); // a retry survives a restart on its own, whoever watches the message
         }
         else
         {
-            await ReleaseReminderAsync();
-            await IndexIfFailedAsync();
+            await EndedAsync();
         }
+    }
+
+    /// <summary>
+    /// What every way a message ends shares (accepted, rejected, given up, suppressed, not sent, erased while pending,
+    /// a status callback that overtook a retry), after the write that ended it: no further attempt, no longer counted
+    /// as retrying, its reminder released, and a failure indexed for operators even if releasing the reminder fails
+    /// (the reminder's next tick finds the message ended and releases it then).
+    /// </summary>
+    private async Task EndedAsync()
+    {
+        _attemptTimer?.Dispose();
+        _attemptTimer = null;
+        _attemptMarked = false;
+        CountRetrying();
+        try
+        {
+            await ReleaseReminderAsync();
+        }
+        catch (Exception ex)
+        {
+            OutboundLog.ReminderReleaseFailed(logger, PhoneMask.MaskNumbersIn(Id), PhoneMask.Describe(ex));
+        }
+
+        await IndexIfFailedAsync();
     }
 
     /// <summary>
@@ -412,8 +434,7 @@ public sealed class OutboundSmsGrain(
         await state.WriteOrReloadAsync();
         SwitchboardMetrics.OutboundFailed.Add(1);
         OutboundLog.NotSent(logger, PhoneMask.MaskNumbersIn(Id), reason);
-        await ReleaseReminderAsync();
-        await IndexIfFailedAsync();
+        await EndedAsync();
     }
 
     /// <summary>Operators list failed messages from an index kept as they fail (GET /admin/outbound?state=failed).</summary>
@@ -441,14 +462,18 @@ public sealed class OutboundSmsGrain(
         if (State.Message is { Body.Length: > 0 } message)
         {
             State.Message = message with { Body = "" };
-            if (State.Status == DeliveryStatus.Pending)
+            var ends = State.Status == DeliveryStatus.Pending;
+            if (ends)
             {
                 State.Status = DeliveryStatus.Suppressed; // erased before it went out: never sent
                 State.NextAttemptAt = null;
             }
 
             await state.WriteOrReloadAsync();
-            CountRetrying();
+            if (ends)
+            {
+                await EndedAsync();
+            }
         }
 
         // Always, even when this text was already gone: an earlier erasure may have stopped before reaching them all.
@@ -561,12 +586,14 @@ public sealed class OutboundSmsGrain(
             || (State.TwilioSid is null && twilioSid is not null);
         if (changes && Rank(reported) >= Rank(State.Status))
         {
+            // Twilio took it even if no attempt saw that (a timeout): a callback ends a message still waiting for a retry.
             State.Status = reported;
             State.TwilioStatus = twilioStatus;
             State.ErrorCode = errorCode ?? State.ErrorCode;
             State.TwilioSid ??= twilioSid; // known here even if the crash window lost it
+            State.NextAttemptAt = null;
             await state.WriteOrReloadAsync();
-            await IndexIfFailedAsync();
+            await EndedAsync();
         }
     }
 
