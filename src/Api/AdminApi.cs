@@ -69,9 +69,13 @@ public static class AdminApi
             return TypedResults.Problem("The message's text was erased.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        // A new message, not a retry of the old one: the old record keeps its history. The attempt checks the opt-out.
-        var resendId = OutboundId.ForResend(id);
-        await grains.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(failed.To, failed.Body, "resend") { ResendOf = id, Channel = failed.Channel });
+        // A new message, not a retry of the old one: the old record keeps its history and the new id, so erasing the
+        // old text erases the copy's too. The attempt checks the opt-out.
+        if (await grains.GetGrain<IOutboundSmsGrain>(id).Resend() is not { } resendId)
+        {
+            return TypedResults.Problem("The message's text was erased.", statusCode: StatusCodes.Status409Conflict);
+        }
+
         AdminLog.Resent(logger, PhoneMask.MaskNumbersIn(id), PhoneMask.MaskNumbersIn(resendId));
         return TypedResults.Accepted($"/admin/outbound/{Uri.EscapeDataString(resendId)}", new ResendResponse(resendId, id));
     }

@@ -17,9 +17,20 @@ public interface IOutboundSmsGrain : IGrainWithStringKey
     [Alias("RecordStatus")]
     Task RecordStatus(string twilioStatus, string? errorCode, string? twilioSid);
 
-    /// <summary>Erasure: the text is dropped from the stored record (the delivery facts stay).</summary>
+    /// <summary>
+    /// Erasure: the text is dropped from the stored record (the delivery facts stay), and from every message it was
+    /// sent again as (<see cref="Resend"/>). Idempotent: asking again erases what an interrupted call left.
+    /// </summary>
     [Alias("EraseBody")]
     Task EraseBody();
+
+    /// <summary>
+    /// Sends this message again as a new outbound message (<see cref="OutboundId.ForResend"/>, linked by
+    /// <see cref="OutboundSms.ResendOf"/>), recorded here first so that erasing this message's text erases the copy's
+    /// too. Returns the new id, or null when there is no text to send (no message, or its text was erased).
+    /// </summary>
+    [Alias("Resend")]
+    Task<string?> Resend();
 
     /// <summary>Read-only, so it may interleave: a reply waiting for its predecessor asks while that one is busy.</summary>
     [AlwaysInterleave, Alias("GetView")]
@@ -122,6 +133,9 @@ public sealed record OutboundView(
 
     /// <summary>The WhatsApp template it went as (outside the 24-hour window); null when the text itself went.</summary>
     [Id(3)] public string? ContentSid { get; init; }
+
+    /// <summary>The ids it was sent again as (POST /admin/outbound/{id}/resend), oldest first.</summary>
+    [Id(4)] public IReadOnlyList<string> ResentAs { get; init; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.AttemptView")]

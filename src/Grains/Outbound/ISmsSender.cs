@@ -35,13 +35,19 @@ public sealed record SendResult(SendOutcome Outcome, string? Sid = null, int? Ht
     public bool NotFromTwilio { get; init; }
 
     /// <summary>
+    /// The request never left: no connection was made (refused, the host name did not resolve), so Twilio cannot have
+    /// seen it. Retryable, and no retry that follows can duplicate it.
+    /// </summary>
+    public bool NeverSent { get; init; }
+
+    /// <summary>
     /// Whether Twilio may have taken the message although this attempt did not see it accepted: no answer at all
-    /// (timeout, broken connection), an answer not from Twilio, or an unexpected failure.
+    /// (timeout, broken connection) unless the request never left, an answer not from Twilio, or an unexpected failure.
     /// </summary>
     public bool LeavesOutcomeOpen => Outcome switch
     {
         SendOutcome.Unknown => true,
-        SendOutcome.Retryable => HttpStatus is null || NotFromTwilio,
+        SendOutcome.Retryable => !NeverSent && (HttpStatus is null || NotFromTwilio),
         _ => false,
     };
 

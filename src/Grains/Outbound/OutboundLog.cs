@@ -31,4 +31,7 @@ internal static partial class OutboundLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Outbound {OutboundId} goes as WhatsApp template {ContentSid}: outside the 24-hour window")]
     public static partial void AsTemplate(ILogger logger, string outboundId, string contentSid);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Outbound {OutboundId} ended but its retry reminder could not be released; its next tick releases it: {Error}")]
+    public static partial void ReminderReleaseFailed(ILogger logger, string outboundId, string error);
 }

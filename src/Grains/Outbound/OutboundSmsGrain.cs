@@ -264,8 +264,7 @@ public sealed class OutboundSmsGrain(
             State.Status = DeliveryStatus.Suppressed;
             State.NextAttemptAt = null;
             await state.WriteOrReloadAsync();
-            CountRetrying();
-            await ReleaseReminderAsync();
+            await EndedAsync();
             return;
         }
 
@@ -296,11 +295,14 @@ public sealed class OutboundSmsGrain(
         }
         else
         {
-            if (State.AttemptInFlight)
+            if (State.AttemptInFlight || State.LastOutcomeOpen)
             {
                 State.PossibleDuplicate = true;
                 OutboundLog.PossibleDuplicate(logger, PhoneMask.MaskNumbersIn(Id));
+            }
 
+            if (State.AttemptInFlight)
+            {
                 // The last attempt's answer was never recorded (the process stopped, or the write after the call
                 // failed): it counts toward Outbound:MaxAttempts, so writes that keep failing cannot repeat the call forever.
                 State.Attempts.Add(new OutboundAttempt(time.GetUtcNow(), nameof(SendOutcome.Unknown), null, null, InterruptedAttempt));
@@ -345,8 +347,10 @@ public sealed class OutboundSmsGrain(
         if (attempted)
         {
             // A timeout, a broken connection, a proxy's answer or an unexpected failure leaves it open whether Twilio took
-            // the message: treat it like an interrupted attempt, so a retry that follows is flagged as a possible duplicate.
-            State.AttemptInFlight = result.LeavesOutcomeOpen;
+            // the message: a retry that follows is flagged as a possible duplicate. The answer is recorded here, so the
+            // attempt is no longer in flight and is not counted a second time as interrupted.
+            State.AttemptInFlight = false;
+            State.LastOutcomeOpen = result.LeavesOutcomeOpen;
             State.Attempts.Add(new OutboundAttempt(now, result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, result.Error));
         }
 
@@ -380,17 +384,40 @@ public sealed class OutboundSmsGrain(
         }
 
         await state.WriteOrReloadAsync();
-        CountRetrying();
         if (State.Status == DeliveryStatus.Pending)
         {
+            CountRetrying();
             ScheduleAttempt(Delay(State.NextAttemptAt));
             await HoldReminderAsync(); // a retry survives a restart on its own, whoever watches the message
         }
         else
         {
-            await ReleaseReminderAsync();
-            await IndexIfFailedAsync();
+            await EndedAsync();
         }
+    }
+
+    /// <summary>
+    /// What every way a message ends shares (accepted, rejected, given up, suppressed, not sent, erased while pending,
+    /// a status callback that overtook a retry), after the write that ended it: no further attempt, no longer counted
+    /// as retrying, its reminder released, and a failure indexed for operators even if releasing the reminder fails
+    /// (the reminder's next tick finds the message ended and releases it then).
+    /// </summary>
+    private async Task EndedAsync()
+    {
+        _attemptTimer?.Dispose();
+        _attemptTimer = null;
+        _attemptMarked = false;
+        CountRetrying();
+        try
+        {
+            await ReleaseReminderAsync();
+        }
+        catch (Exception ex)
+        {
+            OutboundLog.ReminderReleaseFailed(logger, PhoneMask.MaskNumbersIn(Id), PhoneMask.Describe(ex));
+        }
+
+        await IndexIfFailedAsync();
     }
 
     /// <summary>
@@ -407,8 +434,7 @@ public sealed class OutboundSmsGrain(
         await state.WriteOrReloadAsync();
         SwitchboardMetrics.OutboundFailed.Add(1);
         OutboundLog.NotSent(logger, PhoneMask.MaskNumbersIn(Id), reason);
-        await ReleaseReminderAsync();
-        await IndexIfFailedAsync();
+        await EndedAsync();
     }
 
     /// <summary>Operators list failed messages from an index kept as they fail (GET /admin/outbound?state=failed).</summary>
@@ -436,15 +462,40 @@ public sealed class OutboundSmsGrain(
         if (State.Message is { Body.Length: > 0 } message)
         {
             State.Message = message with { Body = "" };
-            if (State.Status == DeliveryStatus.Pending)
+            var ends = State.Status == DeliveryStatus.Pending;
+            if (ends)
             {
                 State.Status = DeliveryStatus.Suppressed; // erased before it went out: never sent
                 State.NextAttemptAt = null;
             }
 
             await state.WriteOrReloadAsync();
-            CountRetrying();
+            if (ends)
+            {
+                await EndedAsync();
+            }
         }
+
+        // Always, even when this text was already gone: an earlier erasure may have stopped before reaching them all.
+        await Task.WhenAll(State.ResentAs.Select(id => GrainFactory.GetGrain<IOutboundSmsGrain>(id).EraseBody()));
+    }
+
+    public async Task<string?> Resend()
+    {
+        await EnsureLoadedAsync();
+        if (State.Message is not { Body.Length: > 0 } message)
+        {
+            return null;
+        }
+
+        // Recorded before the copy exists, and this grain is busy until the copy is stored: an erasure of this message
+        // (which waits for it) always finds the copy and erases its text too.
+        var resendId = OutboundId.ForResend(Id);
+        State.ResentAs.Add(resendId);
+        await state.WriteOrReloadAsync();
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(resendId).Send(
+            new OutboundSms(message.To, message.Body, "resend") { ResendOf = Id, Channel = message.Channel });
+        return resendId;
     }
 
     private async Task<bool> IsPendingAsync(string outboundId) =>
@@ -535,12 +586,14 @@ public sealed class OutboundSmsGrain(
             || (State.TwilioSid is null && twilioSid is not null);
         if (changes && Rank(reported) >= Rank(State.Status))
         {
+            // Twilio took it even if no attempt saw that (a timeout): a callback ends a message still waiting for a retry.
             State.Status = reported;
             State.TwilioStatus = twilioStatus;
             State.ErrorCode = errorCode ?? State.ErrorCode;
             State.TwilioSid ??= twilioSid; // known here even if the crash window lost it
+            State.NextAttemptAt = null;
             await state.WriteOrReloadAsync();
-            await IndexIfFailedAsync();
+            await EndedAsync();
         }
     }
 
@@ -568,6 +621,7 @@ public sealed class OutboundSmsGrain(
             Channel = m.Channel,
             NotSentReason = State.NotSentReason,
             ContentSid = State.ContentSid,
+            ResentAs = [.. State.ResentAs],
         };
     }
 }

@@ -33,6 +33,16 @@ public sealed class OutboundState
 
     /// <summary>The WhatsApp template Twilio accepted it as (outside the 24-hour window).</summary>
     [Id(11)] public string? ContentSid { get; set; }
+
+    /// <summary>
+    /// The last recorded attempt got no answer that settles it (a timeout, a broken connection, a proxy's answer, an
+    /// unexpected failure): Twilio may have taken it, so the next attempt is a possible duplicate. Unlike
+    /// <see cref="AttemptInFlight"/> its answer was recorded, so it is not counted again.
+    /// </summary>
+    [Id(12)] public bool LastOutcomeOpen { get; set; }
+
+    /// <summary>The ids this message was sent again as: erasing its text erases theirs.</summary>
+    [Id(13)] public List<string> ResentAs { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.OutboundAttempt")]

@@ -8,12 +8,23 @@ public sealed class TwilioApiBaseUrlHandler(IOptions<TwilioOptions> twilio) : De
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (twilio.Value.ApiBaseUrl is { } baseUrl && request.RequestUri is { } uri)
+        if (request.RequestUri is { } uri)
         {
-            var target = new Uri(baseUrl);
-            request.RequestUri = new UriBuilder(uri) { Scheme = target.Scheme, Host = target.Host, Port = target.Port }.Uri;
+            request.RequestUri = Rewrite(uri, twilio.Value.ApiBaseUrl);
         }
 
         return base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>The URL a request for <paramref name="uri"/> actually goes to: the same path on Twilio:ApiBaseUrl, if set.</summary>
+    public static Uri Rewrite(Uri uri, string? apiBaseUrl)
+    {
+        if (apiBaseUrl is not { Length: > 0 })
+        {
+            return uri;
+        }
+
+        var target = new Uri(apiBaseUrl);
+        return new UriBuilder(uri) { Scheme = target.Scheme, Host = target.Host, Port = target.Port }.Uri;
     }
 }

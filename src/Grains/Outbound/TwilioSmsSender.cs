@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
 using Twilio.Clients;
@@ -70,7 +71,10 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
         }
         catch (Exception ex) when (ex is ApiConnectionException or HttpRequestException or TaskCanceledException)
         {
-            return new SendResult(SendOutcome.Retryable, Error: $"{ex.GetType().Name}: {ex.Message}");
+            return new SendResult(SendOutcome.Retryable, Error: Shorten(DescribeConnectionFailure(ex, http.LastRequest, options.ApiBaseUrl)))
+            {
+                NeverSent = NeverSent(ex),
+            };
         }
 
         return created.Sid is { Length: > 0 } sid
@@ -96,6 +100,41 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
             RetryAfter = permanent ? null : RetryAfterHeader.From(response?.Headers, time.GetUtcNow()),
             NotFromTwilio = !twilioError && status != 0,
         };
+    }
+
+    /// <summary>
+    /// Whether the request certainly never reached anyone: the connection was refused (nothing listens there) or the
+    /// host name did not resolve. A timeout, a reset or a broken connection may come after the request was sent.
+    /// </summary>
+    internal static bool NeverSent(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The SDK names the URL it asked for (api.twilio.com) and glues it to the method: name the one actually called
+    /// (TwilioApiBaseUrlHandler rewrites it to Twilio:ApiBaseUrl), and what went wrong there.
+    /// </summary>
+    private static string DescribeConnectionFailure(Exception ex, Twilio.Http.Request? request, string? apiBaseUrl)
+    {
+        var cause = ex is ApiConnectionException && ex.InnerException is { } inner ? inner : ex;
+        if (request is null)
+        {
+            return $"{cause.GetType().Name}: {cause.Message}";
+        }
+
+        var called = TwilioApiBaseUrlHandler.Rewrite(request.ConstructUrl(), apiBaseUrl);
+        return $"{cause.GetType().Name}: {request.Method} {called.GetLeftPart(UriPartial.Path)}: {cause.Message}";
     }
 
     /// <summary>The SDK puts a non-JSON body into its message: a proxy's HTML page would fill the stored attempt and the log.</summary>
