@@ -102,18 +102,31 @@ public static class TwilioWebhookApi
     }
 
     internal static async Task<Results<Ok, ProblemHttpResult>> ReceiveStatus(
-        HttpRequest request, [FromQuery] string? id, IGrainFactory grains, ILogger<WebhookLog> logger)
+        HttpRequest request, [FromQuery] string? id, IGrainFactory grains, IOptions<WebhookOptions> webhook, ILogger<WebhookLog> logger)
     {
         var form = request.Form;
         var status = form["MessageStatus"].ToString();
-        if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(status))
+        var twilioSid = form["MessageSid"].ToString();
+        if (string.IsNullOrWhiteSpace(status) || (string.IsNullOrWhiteSpace(id) && string.IsNullOrWhiteSpace(twilioSid)))
         {
-            WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "missing id or MessageStatus");
-            return TypedResults.Problem("The id query parameter and MessageStatus are required.", statusCode: StatusCodes.Status400BadRequest);
+            WebhookLog.Refused(logger, request.Path, StatusCodes.Status400BadRequest, "missing MessageStatus, or both id and MessageSid");
+            return TypedResults.Problem("MessageStatus is required, and the id query parameter or MessageSid.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            id = TwilioAddress.TryParse(form["To"], webhook.Value.DefaultRegion, out _, out var phone)
+                ? await StatusCallbackTarget.FindAsync(grains, phone, twilioSid)
+                : null;
+            if (id is null)
+            {
+                // Acknowledged all the same: Twilio would only send it again, and nothing here could place it then either.
+                WebhookLog.StatusNotPlaced(logger, twilioSid, status);
+                return TypedResults.Ok();
+            }
         }
 
         var errorCode = form["ErrorCode"].ToString();
-        var twilioSid = form["MessageSid"].ToString();
         await grains.GetGrain<IOutboundSmsGrain>(id).RecordStatus(status, errorCode.Length > 0 ? errorCode : null, twilioSid.Length > 0 ? twilioSid : null);
         return TypedResults.Ok();
     }

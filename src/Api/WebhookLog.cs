@@ -10,4 +10,7 @@ public sealed partial class WebhookLog
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Could not hand message {MessageSid} from {Phone} to its conversation: {Error}")]
     public static partial void HandOffFailed(ILogger logger, string phone, string messageSid, string error);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Status {Status} of Twilio message {TwilioSid} names no message of ours (no id in the callback URL, and not among the recent replies to its To number): ignored")]
+    public static partial void StatusNotPlaced(ILogger logger, string twilioSid, string status);
 }

@@ -206,6 +206,31 @@ public sealed class TwilioWebhookTests(HttpFixture fixture)
     }
 
     [Fact]
+    public async Task A_status_callback_without_our_id_is_placed_by_its_Twilio_sid_and_To_number()
+    {
+        // A callback URL set by hand in the Twilio console carries only Twilio's own fields.
+        var phone = TestSms.NewPhone();
+        await PostSignedAsync(Form(phone, "help", out var sid));
+        var reply = Assert.Single(await fixture.Twilio.WaitForAsync(phone, 1, Timeout));
+        const string url = SwitchboardFactory.WebhookBaseUrl + "/twilio/status";
+        var callback = new Dictionary<string, string> { ["MessageSid"] = reply.Sid!, ["MessageStatus"] = "delivered", ["To"] = phone, ["AccountSid"] = reply.AccountSid };
+        var stranger = new Dictionary<string, string> { ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["MessageStatus"] = "delivered", ["To"] = phone };
+
+        await Eventually.HoldsAsync(
+            async () => (await Admin().GetFromJsonAsync<JsonElement>($"/admin/outbound/{Uri.EscapeDataString($"{phone}:{sid}:reply")}")).GetProperty("status").GetString() == "Accepted",
+            Timeout,
+            "the reply's acceptance to be recorded");
+        var placed = await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, url, callback));
+        var unknown = await _client.SendAsync(TwilioSigner.SignedPost(SwitchboardFactory.AuthToken, url, stranger));
+
+        Assert.Equal(HttpStatusCode.OK, placed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unknown.StatusCode); // acknowledged, so Twilio does not retry what cannot be placed
+        var turn = (await Admin().GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}")).GetProperty("recentTurns")[0];
+        Assert.Equal(sid, turn.GetProperty("turn").GetProperty("messageSid").GetString());
+        Assert.Equal("Delivered", turn.GetProperty("delivery").GetString());
+    }
+
+    [Fact]
     public async Task Admin_endpoints_need_the_key()
     {
         var response = await _client.GetAsync($"/admin/conversations/{Uri.EscapeDataString("+15550100001")}");
