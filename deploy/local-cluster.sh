@@ -242,7 +242,7 @@ echo "$FRONTEND_PID" >"$DATA/frontend.pid"
 wait_healthy frontend "$FRONTEND_PID" "$health_base"
 
 log "cluster '$Orleans__ClusterId' ($SILOS silo(s), Webhook:AckMode=$Webhook__AckMode, $ASPNETCORE_ENVIRONMENT) answers on $front_urls"
-log "dashboard: http://127.0.0.1:$((SILO_HTTP_PORT_BASE + 1))/dashboard - Ctrl-C stops everything"
+log "dashboard: $health_base/dashboard (and on each silo) - Ctrl-C stops everything"
 
 # Runs until Ctrl-C or until the front end exits. A silo that dies (or is killed by a chaos test) does not end it;
 # with --restart-dead it is started again.

@@ -40,11 +40,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await using var front = await SiloProcess.StartAsync(settings, "Frontend");
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: 2 silos and the front end healthy");
 
-        // The dashboard of either silo shows the whole cluster.
+        // The dashboard of either silo, and the front end's, shows the whole cluster.
         using (var http = new HttpClient())
         {
-            var counters = await http.GetFromJsonAsync<JsonElement>($"{survivor.BaseUrl}/dashboard/DashboardCounters");
-            Assert.Equal(2, counters.GetProperty("hosts").EnumerateArray().Count(h => h.GetProperty("status").GetString() == "Active"));
+            foreach (var host in new[] { survivor.BaseUrl, front.BaseUrl })
+            {
+                var counters = await http.GetFromJsonAsync<JsonElement>($"{host}/dashboard/DashboardCounters");
+                Assert.Equal(2, counters.GetProperty("hosts").EnumerateArray().Count(h => h.GetProperty("status").GetString() == "Active"));
+            }
         }
 
         // Before the kill: every sender has an active conversation somewhere in the cluster, answered through the front end.

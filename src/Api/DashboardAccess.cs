@@ -1,13 +1,17 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Switchboard.Api;
 
-namespace Switchboard.Silo;
+namespace Switchboard.Api;
 
 /// <summary>
-/// The Orleans dashboard has no login of its own. Outside Development it asks for HTTP Basic credentials whose
-/// password is Admin:ApiKey (any user name); browsers remember them for the dashboard's own data requests.
+/// The Orleans dashboard, served by each silo and by the stand-alone front end, has no login of its own. Outside
+/// Development it asks for HTTP Basic credentials whose password is Admin:ApiKey (any user name); browsers remember
+/// them for the dashboard's own data requests.
 /// </summary>
 public static class DashboardAccess
 {
