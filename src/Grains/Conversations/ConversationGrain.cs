@@ -169,19 +169,15 @@ public sealed class ConversationGrain(
 
         State.Recent.Add(sms.MessageSid, options.Value.DedupeHorizon);
         await WriteStateAsync();
+        var notice = notifyOverflow
+            ? await NotifyOverflowAsync(sms)
+            : sms.Channel == MessageChannel.WhatsApp && outcome is AcceptOutcome.OptedOut or AcceptOutcome.OptedIn
+                ? await ConfirmWhatsAppOptChangeAsync(sms, outcome)
+                : null;
         if (record is not null)
         {
-            await TryWriteHistoryAsync(recordNumber, record);
-        }
-
-        if (notifyOverflow)
-        {
-            await NotifyOverflowAsync(sms);
-        }
-
-        if (sms.Channel == MessageChannel.WhatsApp && outcome is AcceptOutcome.OptedOut or AcceptOutcome.OptedIn)
-        {
-            await ConfirmWhatsAppOptChangeAsync(sms, outcome);
+            // The notice the message got, if any, is its answer in the history (operators and the dev phone see it).
+            await TryWriteHistoryAsync(recordNumber, notice is { } sent ? record with { Reply = sent.Text, OutboundId = sent.Id } : record);
         }
 
         if (startTurn)
@@ -357,16 +353,17 @@ public sealed class ConversationGrain(
         }
     }
 
-    private async Task NotifyOverflowAsync(InboundSms dropped)
+    private async Task<(string Id, string Text)?> NotifyOverflowAsync(InboundSms dropped)
     {
         try
         {
-            await SendAsync(dropped.MessageSid, OverflowReply, "overflow", dropped, dropped.TraceParent);
+            return (await SendAsync(dropped.MessageSid, OverflowReply, "overflow", dropped, dropped.TraceParent), OverflowReply);
         }
         catch (Exception ex)
         {
             // The message itself is safely recorded as dropped; only the courtesy notice is lost.
             ConversationLog.OverflowNoticeFailed(logger, PhoneMask.Mask(Phone), dropped.MessageSid, PhoneMask.Describe(ex));
+            return null;
         }
     }
 
@@ -374,17 +371,19 @@ public sealed class ConversationGrain(
     /// Twilio answers STOP and START itself on SMS, not on WhatsApp: there the person hears it from us. The opt-out
     /// confirmation is the one message that may go to a number that opted out (it says so).
     /// </summary>
-    private async Task ConfirmWhatsAppOptChangeAsync(InboundSms sms, AcceptOutcome outcome)
+    private async Task<(string Id, string Text)?> ConfirmWhatsAppOptChangeAsync(InboundSms sms, AcceptOutcome outcome)
     {
         try
         {
             var optedOut = outcome == AcceptOutcome.OptedOut;
-            await SendAsync(sms.MessageSid, optedOut ? WhatsAppOptOutReply : WhatsAppOptInReply, optedOut ? "opt-out" : "opt-in", sms, sms.TraceParent, confirmsOptOut: optedOut);
+            var text = optedOut ? WhatsAppOptOutReply : WhatsAppOptInReply;
+            return (await SendAsync(sms.MessageSid, text, optedOut ? "opt-out" : "opt-in", sms, sms.TraceParent, confirmsOptOut: optedOut), text);
         }
         catch (Exception ex)
         {
             // The opt-out itself is recorded; only the confirmation is lost.
             ConversationLog.OptChangeNoticeFailed(logger, PhoneMask.Mask(Phone), sms.MessageSid, PhoneMask.Describe(ex));
+            return null;
         }
     }
 

@@ -145,6 +145,13 @@ public sealed class WhatsAppWebhookTests(HttpFixture fixture)
 
         Assert.Equal(2, messages.Count); // the message sent while opted out got no answer
         Assert.Contains("subscribed again", messages[1].Body, StringComparison.Ordinal);
+
+        // Operators (and the dev phone) see each confirmation as the answer to its keyword.
+        var turns = (await Admin().GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}")).GetProperty("recentTurns");
+        var stop = turns[0].GetProperty("turn");
+        Assert.Contains("unsubscribed", stop.GetProperty("reply").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(":opt-out", stop.GetProperty("outboundId").GetString(), StringComparison.Ordinal);
+        Assert.Contains("subscribed again", turns[2].GetProperty("turn").GetProperty("reply").GetString(), StringComparison.Ordinal);
     }
 
     private Task<HttpResponseMessage> PostSignedAsync(Dictionary<string, string> form) =>
