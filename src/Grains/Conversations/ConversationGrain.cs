@@ -746,6 +746,11 @@ public sealed class ConversationGrain(
 
     public async Task<ConversationView> GetView()
     {
+        if (!state.RecordExists && !HasPendingWork)
+        {
+            DeactivateOnIdle(); // a look at a number that never texted: not an active conversation
+        }
+
         var turn = State.Turn;
         var current = turn is null
             ? null

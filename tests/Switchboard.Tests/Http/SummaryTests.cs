@@ -50,5 +50,18 @@ public sealed class SummaryTests(HttpFixture fixture)
             Timeout,
             "the turns done, one reply being retried and one failed");
         Assert.Equal(3, summary.GetProperty("activeConversations").GetInt32());
+
+        // An operator looking up numbers that never texted does not make them active conversations.
+        foreach (var stranger in new[] { TestSms.NewPhone(), TestSms.NewPhone() })
+        {
+            var view = await admin.GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(stranger)}");
+            Assert.Equal(0, view.GetProperty("recentTurns").GetArrayLength());
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(6)); // one report of the silo's counts after the look-ups
+        await Eventually.HoldsAsync(
+            async () => (await admin.GetFromJsonAsync<JsonElement>("/admin/summary")).GetProperty("activeConversations").GetInt32() == 3,
+            Timeout,
+            "the looked-up numbers not counted as active");
     }
 }
