@@ -13,11 +13,15 @@ public static class InboundText
     /// <summary>The longest text the agents read (a concatenated SMS); the rest of a longer message is not planned.</summary>
     public const int MaxLength = 1600;
 
-    /// <summary>Control and format characters and unpaired surrogates become spaces; the text is cut at <see cref="MaxLength"/>.</summary>
+    /// <summary>
+    /// Control and format characters and unpaired surrogates become spaces; the text is cut at <see cref="MaxLength"/>,
+    /// before the word the cut would split (a project name cut short would be logged as another project).
+    /// </summary>
     public static string ForAgents(string body)
     {
         var text = new StringBuilder(Math.Min(body.Length, MaxLength));
-        for (var i = 0; i < body.Length && text.Length < MaxLength; i++)
+        var i = 0;
+        for (; i < body.Length && text.Length < MaxLength; i++)
         {
             var c = body[i];
             if (char.IsHighSurrogate(c) && i + 1 < body.Length && char.IsLowSurrogate(body[i + 1]))
@@ -30,7 +34,29 @@ public static class InboundText
             }
         }
 
+        if (i < body.Length && !char.IsWhiteSpace(body[i]))
+        {
+            var wordStart = LastWhiteSpace(text);
+            if (wordStart > 0)
+            {
+                text.Length = wordStart;
+            }
+        }
+
         return text.ToString();
+    }
+
+    private static int LastWhiteSpace(StringBuilder text)
+    {
+        for (var i = text.Length - 1; i >= 0; i--)
+        {
+            if (char.IsWhiteSpace(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static bool IsReadable(char c) =>
