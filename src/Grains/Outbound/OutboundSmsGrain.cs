@@ -36,6 +36,7 @@ public sealed class OutboundSmsGrain(
     public const string StateName = "outbound";
 
     private const string RetryReminder = "outbound-retry";
+    private const string InterruptedAttempt = "interrupted: its answer was never recorded";
 
     private IGrainTimer? _attemptTimer;
     private IGrainReminder? _reminder;
@@ -47,9 +48,10 @@ public sealed class OutboundSmsGrain(
     /// <summary>Send's write already marked the first attempt in flight: the attempt needs no write of its own.</summary>
     private bool _attemptMarked;
 
-    private const string InterruptedAttempt = "interrupted: its answer was never recorded";
-
     private LazyGrainState<OutboundState>? _state;
+
+    /// <summary>The read or insert of the state under way: GetView interleaves, so a second caller waits for it.</summary>
+    private Task? _loading;
 
     /// <summary>
     /// Read on first need, not on activation: a new message's first call is <see cref="Send"/>, whose insert needs no
@@ -59,9 +61,6 @@ public sealed class OutboundSmsGrain(
 
     private OutboundState State => state.State;
     private string Id => this.GetPrimaryKeyString();
-
-    /// <summary>The read or insert of the state under way: GetView interleaves, so a second caller waits for it.</summary>
-    private Task? _loading;
 
     private async Task EnsureLoadedAsync()
     {

@@ -175,9 +175,10 @@ public sealed class Timesheet(TimesheetState state, TimesheetOptions options)
         var added = 0;
         foreach (var line in handOver.Lines.OrderBy(l => l.Sequence))
         {
-            if (here.TryGetValue(Identity(line), out var copies) && copies > 0)
+            var identity = Identity(line);
+            if (here.TryGetValue(identity, out var copies) && copies > 0)
             {
-                here[Identity(line)] = copies - 1;
+                here[identity] = copies - 1;
                 continue;
             }
 
