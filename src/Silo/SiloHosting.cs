@@ -28,6 +28,9 @@ public static class SiloHosting
             new TableConversationHistory(tables, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         builder.Services.AddSingleton<IRetentionStore>(sp => TableRetentionStore.Create(sp, tables));
         builder.Services.AddHostedService<RetentionStart>();
+        builder.Services.AddSingleton(sp => OutboundRowMigration.Create(sp, tables));
+        builder.Services.AddSingleton<ILegacyOutboundRows>(sp => sp.GetRequiredService<OutboundRowMigration>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboundRowMigration>());
         builder.UseOrleans(orleans =>
         {
             orleans.UseSwitchboardClustering(silo, tables);

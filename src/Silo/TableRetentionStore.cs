@@ -45,14 +45,13 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
     public async IAsyncEnumerable<string> OutboundWrittenBetweenAsync(
         DateTimeOffset? from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Orleans' Azure Table grain storage keys a record "{ServiceId}_{grain type}/{key}" with '/' written as '_',
-        // and the state name as row key; Timestamp is the table's own last-write time.
-        var grainType = grains.GetGrain<IOutboundSmsGrain>("+").GetGrainId().Type.ToString();
-        var prefix = $"{serviceId}_{grainType}_";
+        var prefix = OutboundPartitionPrefix(serviceId, grains);
         var (low, high) = PrefixRange(prefix);
+        // Row keys "outbound_{hash}", and "outbound" alone for records an earlier version stored (OutboundRowMigration).
+        var (rowLow, rowHigh) = PrefixRange(OutboundSmsGrain.StateName);
         var filter = from is { } since
-            ? TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {OutboundSmsGrain.StateName} and Timestamp ge {since.UtcDateTime} and Timestamp lt {to.UtcDateTime}")
-            : TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {OutboundSmsGrain.StateName} and Timestamp lt {to.UtcDateTime}");
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey ge {rowLow} and RowKey lt {rowHigh} and Timestamp ge {since.UtcDateTime} and Timestamp lt {to.UtcDateTime}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey ge {rowLow} and RowKey lt {rowHigh} and Timestamp lt {to.UtcDateTime}");
         var table = tables.GetTableClient(grainStateTable);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
         {
@@ -60,8 +59,15 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
         }
     }
 
+    /// <summary>
+    /// Orleans' Azure Table grain storage keys a record "{ServiceId}_{grain type}/{key}" with '/' written as '_': the
+    /// partition keys of outbound messages start with this, their grain keys follow.
+    /// </summary>
+    internal static string OutboundPartitionPrefix(string serviceId, IGrainFactory grains) =>
+        $"{serviceId}_{grains.GetGrain<IOutboundSmsGrain>("+").GetGrainId().Type}_";
+
     /// <summary>Keys starting with <paramref name="prefix"/>: from the prefix up to (not including) its last character plus one.</summary>
-    private static (string From, string To) PrefixRange(string prefix) => (prefix, prefix[..^1] + (char)(prefix[^1] + 1));
+    internal static (string From, string To) PrefixRange(string prefix) => (prefix, prefix[..^1] + (char)(prefix[^1] + 1));
 
     public static TableRetentionStore Create(IServiceProvider services, TableServiceClient tables) => new(
         tables,
