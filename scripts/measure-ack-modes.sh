@@ -7,7 +7,9 @@
 #   scripts/measure-ack-modes.sh 3000 1 32 30s 50/s     # open model: a fixed arrival rate
 #
 # Environment: MODES="OneWay Durable" and DELAYS="0 3000" pick the configurations; SILO_SRC=DIR measures the silo of
-# another checkout (e.g. a worktree of an older commit) with this checkout's load tool.
+# another checkout (e.g. a worktree of an older commit) with this checkout's load tool; WARMUP=20s first drives the
+# same load for that long without counting it (a freshly started silo spends its first half minute compiling: the
+# just-in-time compiler's tiers, not turns), then measures DURATION.
 #
 # Writes one JSON per configuration to .data/ack-modes/ and prints the load tool's summaries, then the turns the
 # service answered while the load ran (switchboard_turns_answered_total at the end of the run) and per second, and the
@@ -54,11 +56,17 @@ for mode in ${MODES:-OneWay Durable}; do
         silo_pid=$!
         until curl -sf -o /dev/null http://127.0.0.1:5400/health; do sleep 0.5; done
         echo "== $name"
+        if [[ -n "${WARMUP:-}" ]]; then
+            dotnet src/LoadTest/bin/Release/net10.0/Switchboard.LoadTest.dll run --url http://127.0.0.1:5400 \
+                --auth-token switchboard-dev-auth-token --senders "$senders" --messages "$messages" \
+                --concurrency "$concurrency" --duration "$WARMUP" ${rate:+--rate "$rate"} >"$out/warmup-$name.txt" 2>&1 || true
+        fi
+        answered0="$(curl -sf http://127.0.0.1:5400/metrics | awk '/^switchboard_turns_answered_total/ { print $2 }')"
         silo_ticks0="$(cpu_ticks "$silo_pid")" azurite_ticks0="$(cpu_ticks "$AZURITE_PID")" started=$SECONDS
         dotnet src/LoadTest/bin/Release/net10.0/Switchboard.LoadTest.dll run --url http://127.0.0.1:5400 \
             --auth-token switchboard-dev-auth-token --senders "$senders" --messages "$messages" \
             --concurrency "$concurrency" --duration "$duration" ${rate:+--rate "$rate"} --json "$out/$name${rate:+-rate}.json" || true
-        answered="$(curl -sf http://127.0.0.1:5400/metrics | awk '/^switchboard_turns_answered_total/ { print $2 }')"
+        answered="$(curl -sf http://127.0.0.1:5400/metrics | awk -v before="${answered0:-0}" '/^switchboard_turns_answered_total/ { print $2 - before }')"
         echo "turns answered during the run: ${answered:-0} (${answered:-0} / ${duration})"
         cpu_report silo "$silo_pid" "$silo_ticks0" "$started" "${answered:-0}"
         cpu_report Azurite "$AZURITE_PID" "$azurite_ticks0" "$started" "${answered:-0}"
