@@ -5,8 +5,9 @@ using Orleans.Storage;
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
-/// Grain storage in memory that counts writes and bytes per state name ("conversation", "outbound"...), for tests of
-/// what a turn costs in storage. States are kept serialized, as a real store keeps them, so a reactivated grain reads
+/// Grain storage in memory that counts writes and bytes per kind of state ("conversation", "outbound"...: the state
+/// name up to its first '_', so every message's "outbound_{hash}" counts as "outbound"), for tests of what a turn
+/// costs in storage. States are kept serialized, as a real store keeps them, so a reactivated grain reads
 /// what was written, not the live object.
 /// </summary>
 public sealed class CountingGrainStorage(Serializer serializer) : IGrainStorage
@@ -15,9 +16,9 @@ public sealed class CountingGrainStorage(Serializer serializer) : IGrainStorage
     private readonly ConcurrentDictionary<string, int> _writes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _bytes = new(StringComparer.Ordinal);
 
-    public int Writes(string stateName) => _writes.GetValueOrDefault(stateName);
+    public int Writes(string kind) => _writes.GetValueOrDefault(kind);
 
-    public long Bytes(string stateName) => _bytes.GetValueOrDefault(stateName);
+    public long Bytes(string kind) => _bytes.GetValueOrDefault(kind);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -41,8 +42,9 @@ public sealed class CountingGrainStorage(Serializer serializer) : IGrainStorage
             (_, old) => old.ETag == grainState.ETag ? (data, etag) : throw new InconsistentStateException("The state was written meanwhile."));
         grainState.ETag = etag;
         grainState.RecordExists = true;
-        _writes.AddOrUpdate(stateName, 1, (_, n) => n + 1);
-        _bytes.AddOrUpdate(stateName, data.Length, (_, n) => n + data.Length);
+        var kind = stateName.Split('_')[0];
+        _writes.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        _bytes.AddOrUpdate(kind, data.Length, (_, n) => n + data.Length);
         return Task.CompletedTask;
     }
 

@@ -84,20 +84,16 @@ public sealed class LegacyRowsClusterFixture : ClusterFixture
     }
 }
 
-public sealed class LegacyOutboundRowTests : IClassFixture<LegacyRowsClusterFixture>
+public sealed class LegacyOutboundRowTests(LegacyRowsClusterFixture fixture) : IClassFixture<LegacyRowsClusterFixture>
 {
-    private readonly LegacyRowsClusterFixture _fixture;
-
-    public LegacyOutboundRowTests(LegacyRowsClusterFixture fixture) => _fixture = fixture;
-
     [Fact]
     public async Task Before_the_migration_a_reply_under_the_old_row_key_is_adopted_and_not_sent_again_and_a_new_one_is_sent_once()
     {
         var phone = TestSms.NewPhone();
         var oldId = OutboundId.For(phone, TestSms.NewSid(), "reply");
         var oldMessage = new OutboundSms(phone, "sent by the earlier version", "reply");
-        await LegacyOutboundRow.StoreAcceptedAsync(_fixture.SiloServices, oldId, oldMessage);
-        var old = _fixture.Grains.GetGrain<IOutboundSmsGrain>(oldId);
+        await LegacyOutboundRow.StoreAcceptedAsync(fixture.SiloServices, oldId, oldMessage);
+        var old = fixture.Grains.GetGrain<IOutboundSmsGrain>(oldId);
 
         await old.Send(oldMessage);
 
@@ -106,10 +102,10 @@ public sealed class LegacyOutboundRowTests : IClassFixture<LegacyRowsClusterFixt
         Assert.Equal("sent by the earlier version", view.Body);
 
         var newId = OutboundId.For(phone, TestSms.NewSid(), "reply");
-        await _fixture.Grains.GetGrain<IOutboundSmsGrain>(newId).Send(new OutboundSms(phone, "the next reply", "reply"));
-        var sent = await _fixture.Outbox.WaitForAsync(phone, 1, TimeSpan.FromSeconds(20));
+        await fixture.Grains.GetGrain<IOutboundSmsGrain>(newId).Send(new OutboundSms(phone, "the next reply", "reply"));
+        var sent = await fixture.Outbox.WaitForAsync(phone, 1, TimeSpan.FromSeconds(20));
         await Task.Delay(500);
-        Assert.Equal(["the next reply"], _fixture.Outbox.Sent.Where(s => s.To == phone).Select(s => s.Body));
+        Assert.Equal(["the next reply"], fixture.Outbox.Sent.Where(s => s.To == phone).Select(s => s.Body));
         Assert.Equal("the next reply", Assert.Single(sent).Body);
     }
 }
