@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -9,8 +11,8 @@ namespace Switchboard.Silo;
 
 /// <summary>
 /// Conversation history in an Azure Table (ConversationHistory): one partition per service and number, one row per
-/// ring slot ("turn_000".."turn_019" for Conversation:HistoryLength 20), so recording a turn is one upsert of about a kilobyte
-/// and a number never holds more rows than the ring. Reading the view is one partition query.
+/// ring slot ("turn_000_{hash}".."turn_019_{hash}" for Conversation:HistoryLength 20), so recording a turn is one upsert
+/// of about a kilobyte and a number never holds more rows than the ring. Reading the view is one partition query.
 /// </summary>
 public sealed class TableConversationHistory(TableServiceClient tables, string serviceId) : IConversationHistory
 {
@@ -25,7 +27,7 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
 
     public async Task WriteAsync(string phone, long sequence, TurnRecord turn, int length)
     {
-        var entity = new TableEntity(Partition(phone), Slot(sequence, length))
+        var entity = new TableEntity(Partition(phone), Slot(phone, sequence, length))
         {
             ["Sequence"] = sequence,
             ["MessageSid"] = turn.MessageSid,
@@ -68,12 +70,20 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
             }
         }
 
-        return [.. turns.OrderBy(t => t.Sequence).Select(t => t.Turn)];
+        // One turn in two rows: written under its old slot name, run again after an upgrade and written under the new.
+        return [.. turns.OrderBy(t => t.Sequence).DistinctBy(t => t.Sequence).Select(t => t.Turn)];
     }
 
     private string Partition(string phone) => $"{serviceId}_{phone}";
 
-    private static string Slot(long sequence, int length) => "turn_" + (sequence % length).ToString("D3", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A slot's row key: its number and a hash of the phone number. Azurite finds a row by its row key first, and with
+    /// the slot number alone ("turn_007", how versions before 2026-12 named it) every upsert scanned one row per sender.
+    /// Rows under those names need no migration: the read keeps the last turns by Sequence whatever their row, so they
+    /// drop out of the view as the ring turns, and the retention sweep deletes them with the rest.
+    /// </summary>
+    private static string Slot(string phone, long sequence, int length) =>
+        $"turn_{(sequence % length).ToString("D3", CultureInfo.InvariantCulture)}_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(phone)), 0, 4)}";
 
     private static TurnRecord ToTurn(TableEntity row) => new(
         row.GetString("MessageSid"),
