@@ -18,6 +18,9 @@ namespace Switchboard.Contracts;
 /// address ("S127.0.0.1:11111:108123456"), the all-digit first or last group of a GUID. Other long numbers (yyyyMMdd
 /// dates, Unix milliseconds, large byte counts) are masked too: the price of never missing a number written without
 /// its "+".</item>
+/// <item>a storage row key's hash of a number: 8 lowercase hex digits after a "_" that follows a letter or digit
+/// ("conversation_1a2b3c4d", "turn_007_1a2b3c4d"), written as "********". Next to a masked number such a hash would give
+/// the hidden digits away (ten thousand candidates, one matching hash).</item>
 /// </list>
 /// Numbers written with separators ("+61 412 345 678") are not recognised; nothing in Switchboard, Twilio or Orleans
 /// writes them that way.
@@ -56,7 +59,7 @@ public static partial class PhoneMask
     /// is not valid"), request paths. Masking a masked text changes nothing.
     /// </summary>
     public static string MaskNumbersIn(string? text) =>
-        string.IsNullOrEmpty(text) ? "" : NumbersInTextPattern().Replace(text, m => Mask(m.Value));
+        string.IsNullOrEmpty(text) ? "" : NumbersInTextPattern().Replace(text, m => m.Groups["hash"].Success ? "********" : Mask(m.Value));
 
     /// <summary>Whether <see cref="MaskNumbersIn"/> would change the text (cheaper than masking: no allocation).</summary>
     public static bool HasNumbersIn(string? text) => !string.IsNullOrEmpty(text) && NumbersInTextPattern().IsMatch(text);
@@ -70,7 +73,8 @@ public static partial class PhoneMask
     [GeneratedRegex(
         @"(?:\+|%2[Bb])[0-9]{7,15}" +
         @"|(?<![0-9A-Za-z])(?<![0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}:[0-9]{1,5}:)(?<!-[0-9A-Fa-f]{4}-)" +
-        @"[0-9]{8,15}(?![0-9A-Za-z])(?!-[0-9A-Fa-f]{4}-)",
+        @"[0-9]{8,15}(?![0-9A-Za-z])(?!-[0-9A-Fa-f]{4}-)" +
+        @"|(?<=[0-9a-z]_)(?<hash>[0-9a-f]{8})(?![0-9A-Za-z])",
         RegexOptions.CultureInvariant)]
     private static partial Regex NumbersInTextPattern();
 }

@@ -7,15 +7,10 @@ namespace Switchboard.Grains;
 /// does). For a grain whose first call usually creates it: <see cref="TryCreateAsync"/> inserts the new state without
 /// the read that would only miss, and reads only when the row turns out to exist. Same storage row as
 /// <c>[PersistentState(name, storage)]</c>, so it reads what that wrote.
-/// With <paramref name="legacyName"/> (where an earlier version stored the same state), a grain whose row is missing
-/// reads that one too and adopts what it finds: the first write then stores it under <paramref name="name"/>.
 /// </summary>
-public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrainBase grain, string? legacyName = null) where T : class, new()
+public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrainBase grain) where T : class, new()
 {
     private readonly GrainState<T> _state = new(new T());
-
-    /// <summary>The state was read from the legacy row: it exists, though not yet under its own name.</summary>
-    private bool _adopted;
 
     public bool IsLoaded { get; private set; }
 
@@ -27,19 +22,6 @@ public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrain
         if (!IsLoaded)
         {
             await storage.ReadStateAsync(name, grain.GrainContext.GrainId, _state);
-            if (!_state.RecordExists && legacyName is not null)
-            {
-                var legacy = new GrainState<T>(new T());
-                await storage.ReadStateAsync(legacyName, grain.GrainContext.GrainId, legacy);
-                if (legacy.RecordExists)
-                {
-                    // No ETag: the first write inserts the row under its own name (refused if a migration got there
-                    // first; the grain then reloads). The legacy row is the migration's to remove.
-                    _state.State = legacy.State;
-                    _adopted = true;
-                }
-            }
-
             IsLoaded = true;
         }
     }
@@ -53,16 +35,6 @@ public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrain
         if (IsLoaded)
         {
             return false;
-        }
-
-        if (legacyName is not null)
-        {
-            // The record may exist under the legacy name only, where an insert would not see it: look first.
-            await LoadAsync();
-            if (_state.RecordExists || _adopted)
-            {
-                return false;
-            }
         }
 
         create(State);
@@ -108,7 +80,6 @@ public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrain
         _state.State = new T();
         _state.ETag = null;
         _state.RecordExists = false;
-        _adopted = false;
         IsLoaded = false;
     }
 

@@ -35,7 +35,6 @@ public static class SwitchboardGrains
             .Configure(o => o.DefaultRegion = configuration["Webhook:DefaultRegion"] ?? o.DefaultRegion).ValidateOnStart();
         services.AddHostedService<EmployeeImport>();
         services.TryAddSingleton<SiloActivity>();
-        services.TryAddSingleton(ILegacyOutboundRows.None);
         services.AddHostedService<SiloActivityReporter>();
 
         services.AddAgentProviders(configuration);

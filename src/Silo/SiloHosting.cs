@@ -26,11 +26,14 @@ public static class SiloHosting
         // Keyed by the ServiceId in force (Kubernetes hosting may set it from ORLEANS_SERVICE_ID), like grain state.
         builder.Services.AddSingleton<IConversationHistory>(sp =>
             new TableConversationHistory(tables, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
-        builder.Services.AddSingleton<IRetentionStore>(sp => TableRetentionStore.Create(sp, tables));
+        builder.Services.AddSingleton<IRetentionStore>(sp => TableRetentionStore.Create(sp, tables, GrainStateTable(sp)));
         builder.Services.AddHostedService<RetentionStart>();
-        builder.Services.AddSingleton(sp => OutboundRowMigration.Create(sp, tables));
-        builder.Services.AddSingleton<ILegacyOutboundRows>(sp => sp.GetRequiredService<OutboundRowMigration>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboundRowMigration>());
+
+        // Grain state: Orleans' Azure Table storage under a name of its own, behind the row keys of each grain's own.
+        builder.Services.AddSingleton(sp => OwnRowKeyMigration.Create(sp, tables, GrainStateTable(sp)));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OwnRowKeyMigration>());
+        builder.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.State, (sp, _) => new OwnRowKeyGrainStorage(
+            sp.GetRequiredKeyedService<IGrainStorage>(TableStorage), sp.GetRequiredService<OwnRowKeyMigration>()));
         builder.UseOrleans(orleans =>
         {
             orleans.UseSwitchboardClustering(silo, tables);
@@ -40,7 +43,7 @@ public static class SiloHosting
                 orleans.UseKubernetesHosting();
             }
 
-            orleans.AddAzureTableGrainStorage(StorageNames.State, options => options.Configure<Serializer>((o, serializer) =>
+            orleans.AddAzureTableGrainStorage(TableStorage, options => options.Configure<Serializer>((o, serializer) =>
             {
                 o.TableServiceClient = tables;
                 // Orleans' own format names types by their [Alias] (the default JSON embeds CLR type names), so renaming
@@ -58,6 +61,12 @@ public static class SiloHosting
         });
         return builder;
     }
+
+    /// <summary>The name Orleans' Azure Table grain storage is registered under; grains use <see cref="OwnRowKeyGrainStorage"/>.</summary>
+    public const string TableStorage = "table";
+
+    private static string GrainStateTable(IServiceProvider services) =>
+        services.GetRequiredService<IOptionsMonitor<AzureTableStorageOptions>>().Get(TableStorage).TableName;
 
     /// <summary>
     /// Orleans refuses reminders shorter than a minute unless told otherwise. Tests and demos (Development) tick

@@ -47,7 +47,7 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
     {
         var prefix = OutboundPartitionPrefix(serviceId, grains);
         var (low, high) = PrefixRange(prefix);
-        // Row keys "outbound_{hash}", and "outbound" alone for records an earlier version stored (OutboundRowMigration).
+        // Row keys "outbound_{hash}", and "outbound" alone for records an earlier version stored (OwnRowKeyMigration).
         var (rowLow, rowHigh) = PrefixRange(OutboundSmsGrain.StateName);
         var filter = from is { } since
             ? TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey ge {rowLow} and RowKey lt {rowHigh} and Timestamp ge {since.UtcDateTime} and Timestamp lt {to.UtcDateTime}")
@@ -63,15 +63,15 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
     /// Orleans' Azure Table grain storage keys a record "{ServiceId}_{grain type}/{key}" with '/' written as '_': the
     /// partition keys of outbound messages start with this, their grain keys follow.
     /// </summary>
-    internal static string OutboundPartitionPrefix(string serviceId, IGrainFactory grains) =>
+    private static string OutboundPartitionPrefix(string serviceId, IGrainFactory grains) =>
         $"{serviceId}_{grains.GetGrain<IOutboundSmsGrain>("+").GetGrainId().Type}_";
 
     /// <summary>Keys starting with <paramref name="prefix"/>: from the prefix up to (not including) its last character plus one.</summary>
     internal static (string From, string To) PrefixRange(string prefix) => (prefix, prefix[..^1] + (char)(prefix[^1] + 1));
 
-    public static TableRetentionStore Create(IServiceProvider services, TableServiceClient tables) => new(
+    public static TableRetentionStore Create(IServiceProvider services, TableServiceClient tables, string grainStateTable) => new(
         tables,
         services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId,
-        services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Orleans.Configuration.AzureTableStorageOptions>>().Get(StorageNames.State).TableName,
+        grainStateTable,
         services.GetRequiredService<IGrainFactory>());
 }

@@ -32,6 +32,8 @@ public sealed class PhoneMaskTests
     [InlineData("guest-61412345678 enrolled", "guest-6141***5678 enrolled")]
     [InlineData("From=61412345678&To=15005550006", "From=6141***5678&To=1500***0006")]
     [InlineData("ids 12345678 and 123456789012345", "ids 1***5678 and 1234***2345")]
+    [InlineData("Error Writing: GrainType=conversation_1a2b3c4d GrainId=conversation/+15550100001", "Error Writing: GrainType=conversation_******** GrainId=conversation/+1555***0001")]
+    [InlineData("RowKey='turn_007_0f0e0d0c'", "RowKey='turn_007_********'")]
     public void Masks_numbers_with_and_without_plus_in_any_text(string text, string expected) => Assert.Equal(expected, PhoneMask.MaskNumbersIn(text));
 
     [Theory]

@@ -29,20 +29,11 @@ public sealed class OutboundSmsGrain(
     IOptions<TwilioOptions> twilio,
     TimeProvider time,
     SiloActivity activity,
-    ILegacyOutboundRows legacyRows,
     ILogger<OutboundSmsGrain> logger)
     : Grain, IOutboundSmsGrain, IRemindable
 {
     /// <summary>The state's name, the start of every message's row key (the retention sweep queries it).</summary>
     public const string StateName = "outbound";
-
-    /// <summary>
-    /// A message's own row key: the state name and the grain's uniform hash. Versions before 2026-12 stored every
-    /// message under <see cref="StateName"/> alone, and Azurite finds a row by its row key first: each read and write
-    /// of a reply scanned every reply ever stored, so a long-running single-machine service slowed down turn by turn.
-    /// Two messages sharing a hash only share a row key: the partition key (the grain id) keeps their rows apart.
-    /// </summary>
-    public static string RowNameOf(GrainId id) => $"{StateName}_{id.GetUniformHashCode():x8}";
 
     private const string RetryReminder = "outbound-retry";
     private const string InterruptedAttempt = "interrupted: its answer was never recorded";
@@ -66,8 +57,7 @@ public sealed class OutboundSmsGrain(
     /// Read on first need, not on activation: a new message's first call is <see cref="Send"/>, whose insert needs no
     /// read that would only miss (one storage request less per reply); every other entry point loads it first.
     /// </summary>
-    private LazyGrainState<OutboundState> state => _state ??=
-        new(storage, RowNameOf(this.GetGrainId()), this, legacyName: legacyRows.MayExist ? StateName : null);
+    private LazyGrainState<OutboundState> state => _state ??= new(storage, StateName, this);
 
     private OutboundState State => state.State;
     private string Id => this.GetPrimaryKeyString();

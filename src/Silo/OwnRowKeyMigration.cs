@@ -1,0 +1,128 @@
+using Azure;
+using Azure.Data.Tables;
+using Switchboard.Contracts;
+
+namespace Switchboard.Silo;
+
+/// <summary>
+/// Moves the grain state rows that versions before 2026-12 stored under the state name alone ("conversation",
+/// "outbound", …) to their grain's own row key (<see cref="OwnRowKeyGrainStorage.RowName"/>), at silo start-up, then
+/// writes a marker row so that later starts read one row instead of scanning the table. Until it is done, the storage
+/// looks under the old keys too (<see cref="OldRowsMayExist"/>). Each row is copied, then the old one deleted with its
+/// ETag; a copy refused because the grain already wrote its own row keeps the grain's. Run this version's silos only:
+/// a silo of an earlier version would go on writing under the old keys.
+/// </summary>
+public sealed partial class OwnRowKeyMigration(
+    TableServiceClient tables,
+    string serviceId,
+    string grainStateTable,
+    TimeProvider time,
+    ILogger<OwnRowKeyMigration> logger) : BackgroundService
+{
+    private const string MarkerPartition = "migrations";
+
+    private volatile bool _oldRowsMayExist = true;
+
+    public bool OldRowsMayExist => _oldRowsMayExist;
+
+    private string MarkerRow => $"{serviceId}.own-row-keys";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var wait = TimeSpan.FromSeconds(1); ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromMinutes(5).Ticks)))
+        {
+            try
+            {
+                var table = tables.GetTableClient(grainStateTable);
+                await table.CreateIfNotExistsAsync(stoppingToken);
+                if (!(await table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, MarkerRow, select: ["RowKey"], cancellationToken: stoppingToken)).HasValue)
+                {
+                    var moved = await MoveOldRowsAsync(stoppingToken);
+                    await table.UpsertEntityAsync(new TableEntity(MarkerPartition, MarkerRow) { ["Moved"] = moved }, cancellationToken: stoppingToken);
+                    Moved(logger, moved);
+                }
+
+                _oldRowsMayExist = false;
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                Failed(logger, wait, PhoneMask.Describe(ex));
+                await Task.Delay(wait, time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One pass over this service's rows: every row under an old key moved. Returns how many were.</summary>
+    public async Task<int> MoveOldRowsAsync(CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(grainStateTable);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+
+        // Orleans keys a grain's row "{ServiceId}_{grain id}" (sanitized, '/' written as '_'); an own row key always has
+        // a '_' ("{state name}_{hash}"), a state name never does.
+        var prefix = OwnRowKeyGrainStorage.TableKey(serviceId) + "_";
+        var (low, high) = TableRetentionStore.PrefixRange(prefix);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high}");
+        var old = new List<(string Partition, string Row)>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            if (!row.RowKey.Contains('_'))
+            {
+                old.Add((row.PartitionKey, row.RowKey));
+            }
+        }
+
+        var moved = 0;
+        foreach (var (partition, rowKey) in old)
+        {
+            if (await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken) is not { HasValue: true, Value: { } row })
+            {
+                continue;
+            }
+
+            var copy = new TableEntity(partition, OwnRowKeyGrainStorage.RowName(rowKey, partition[prefix.Length..]));
+            foreach (var (name, value) in row)
+            {
+                if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+                {
+                    copy[name] = value;
+                }
+            }
+
+            try
+            {
+                await table.AddEntityAsync(copy, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // The grain adopted the old row and already stored it under its own key: that copy is newer.
+            }
+
+            try
+            {
+                await table.DeleteEntityAsync(partition, rowKey, row.ETag, cancellationToken);
+                moved++;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Gone already, or rewritten since it was read by a silo of an earlier version.
+            }
+        }
+
+        return moved;
+    }
+
+    public static OwnRowKeyMigration Create(IServiceProvider services, TableServiceClient tables, string grainStateTable) => new(
+        tables,
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId,
+        grainStateTable,
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<ILogger<OwnRowKeyMigration>>());
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Grain state rows of an earlier version moved to their own row keys: {Count}")]
+    private static partial void Moved(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Moving grain state rows of an earlier version failed; trying again in {Wait}: {Error}")]
+    private static partial void Failed(ILogger logger, TimeSpan wait, string error);
+}
