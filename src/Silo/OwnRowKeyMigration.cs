@@ -57,7 +57,6 @@ public sealed partial class OwnRowKeyMigration(
     public async Task<int> MoveOldRowsAsync(CancellationToken cancellationToken)
     {
         var table = tables.GetTableClient(grainStateTable);
-        await table.CreateIfNotExistsAsync(cancellationToken);
 
         // Orleans keys a grain's row "{ServiceId}_{grain id}" (sanitized, '/' written as '_'); an own row key always has
         // a '_' ("{state name}_{hash}"), a state name never does.
@@ -112,13 +111,6 @@ public sealed partial class OwnRowKeyMigration(
 
         return moved;
     }
-
-    public static OwnRowKeyMigration Create(IServiceProvider services, TableServiceClient tables, string grainStateTable) => new(
-        tables,
-        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId,
-        grainStateTable,
-        services.GetRequiredService<TimeProvider>(),
-        services.GetRequiredService<ILogger<OwnRowKeyMigration>>());
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Grain state rows of an earlier version moved to their own row keys: {Count}")]
     private static partial void Moved(ILogger logger, int count);

@@ -24,13 +24,14 @@ public static class SiloHosting
         // One client (one connection pool) for grain state, reminders, membership and the conversation history.
         var tables = ClusterHosting.StorageTables(configuration);
         // Keyed by the ServiceId in force (Kubernetes hosting may set it from ORLEANS_SERVICE_ID), like grain state.
-        builder.Services.AddSingleton<IConversationHistory>(sp =>
-            new TableConversationHistory(tables, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
-        builder.Services.AddSingleton<IRetentionStore>(sp => TableRetentionStore.Create(sp, tables, GrainStateTable(sp)));
+        builder.Services.AddSingleton<IConversationHistory>(sp => new TableConversationHistory(tables, ServiceId(sp)));
+        builder.Services.AddSingleton<IRetentionStore>(sp =>
+            new TableRetentionStore(tables, ServiceId(sp), GrainStateTable(sp), sp.GetRequiredService<IGrainFactory>()));
         builder.Services.AddHostedService<RetentionStart>();
 
         // Grain state: Orleans' Azure Table storage under a name of its own, behind the row keys of each grain's own.
-        builder.Services.AddSingleton(sp => OwnRowKeyMigration.Create(sp, tables, GrainStateTable(sp)));
+        builder.Services.AddSingleton(sp => new OwnRowKeyMigration(tables, ServiceId(sp), GrainStateTable(sp),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OwnRowKeyMigration>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OwnRowKeyMigration>());
         builder.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.State, (sp, _) => new OwnRowKeyGrainStorage(
             sp.GetRequiredKeyedService<IGrainStorage>(TableStorage), sp.GetRequiredService<OwnRowKeyMigration>()));
@@ -64,6 +65,8 @@ public static class SiloHosting
 
     /// <summary>The name Orleans' Azure Table grain storage is registered under; grains use <see cref="OwnRowKeyGrainStorage"/>.</summary>
     public const string TableStorage = "table";
+
+    private static string ServiceId(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
 
     private static string GrainStateTable(IServiceProvider services) =>
         services.GetRequiredService<IOptionsMonitor<AzureTableStorageOptions>>().Get(TableStorage).TableName;

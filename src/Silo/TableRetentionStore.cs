@@ -45,7 +45,9 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
     public async IAsyncEnumerable<string> OutboundWrittenBetweenAsync(
         DateTimeOffset? from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var prefix = OutboundPartitionPrefix(serviceId, grains);
+        // Orleans' Azure Table grain storage keys a record "{ServiceId}_{grain type}/{key}" with '/' written as '_';
+        // Timestamp is the table's own last-write time.
+        var prefix = $"{serviceId}_{grains.GetGrain<IOutboundSmsGrain>("+").GetGrainId().Type}_";
         var (low, high) = PrefixRange(prefix);
         // Row keys "outbound_{hash}", and "outbound" alone for records an earlier version stored (OwnRowKeyMigration).
         var (rowLow, rowHigh) = PrefixRange(OutboundSmsGrain.StateName);
@@ -59,19 +61,6 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
         }
     }
 
-    /// <summary>
-    /// Orleans' Azure Table grain storage keys a record "{ServiceId}_{grain type}/{key}" with '/' written as '_': the
-    /// partition keys of outbound messages start with this, their grain keys follow.
-    /// </summary>
-    private static string OutboundPartitionPrefix(string serviceId, IGrainFactory grains) =>
-        $"{serviceId}_{grains.GetGrain<IOutboundSmsGrain>("+").GetGrainId().Type}_";
-
     /// <summary>Keys starting with <paramref name="prefix"/>: from the prefix up to (not including) its last character plus one.</summary>
     internal static (string From, string To) PrefixRange(string prefix) => (prefix, prefix[..^1] + (char)(prefix[^1] + 1));
-
-    public static TableRetentionStore Create(IServiceProvider services, TableServiceClient tables, string grainStateTable) => new(
-        tables,
-        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId,
-        grainStateTable,
-        services.GetRequiredService<IGrainFactory>());
 }
