@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -83,7 +81,7 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
     /// drop out of the view as the ring turns, and the retention sweep deletes them with the rest.
     /// </summary>
     private static string Slot(string phone, long sequence, int length) =>
-        $"turn_{(sequence % length).ToString("D3", CultureInfo.InvariantCulture)}_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(phone)), 0, 4)}";
+        OwnRowKeyGrainStorage.RowName("turn_" + (sequence % length).ToString("D3", CultureInfo.InvariantCulture), phone);
 
     private static TurnRecord ToTurn(TableEntity row) => new(
         row.GetString("MessageSid"),
