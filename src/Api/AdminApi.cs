@@ -69,11 +69,16 @@ public static class AdminApi
             return TypedResults.Problem("The message's text was erased.", statusCode: StatusCodes.Status409Conflict);
         }
 
+        if (failed.Status is not (DeliveryStatus.Rejected or DeliveryStatus.GaveUp or DeliveryStatus.Undelivered or DeliveryStatus.NotSent))
+        {
+            return TypedResults.Problem($"The message did not fail (status {failed.Status}): it is not sent twice.", statusCode: StatusCodes.Status409Conflict);
+        }
+
         // A new message, not a retry of the old one: the old record keeps its history and the new id, so erasing the
         // old text erases the copy's too. The attempt checks the opt-out.
         if (await grains.GetGrain<IOutboundSmsGrain>(id).Resend() is not { } resendId)
         {
-            return TypedResults.Problem("The message's text was erased.", statusCode: StatusCodes.Status409Conflict);
+            return TypedResults.Problem("The message's text was erased, or it no longer failed.", statusCode: StatusCodes.Status409Conflict);
         }
 
         AdminLog.Resent(logger, PhoneMask.MaskNumbersIn(id), PhoneMask.MaskNumbersIn(resendId));

@@ -15,6 +15,10 @@ public interface IFailedRepliesGrain : IGrainWithStringKey
     Task Add(FailedReply reply);
 
     /// <summary>Newest first: <paramref name="skip"/> and <paramref name="take"/> page through them.</summary>
+    /// <summary>A reply given up on that Twilio delivered after all (a late callback): no longer failed.</summary>
+    [Alias("Remove")]
+    Task Remove(string id);
+
     [Alias("List")]
     Task<FailedRepliesPage> List(int skip, int take);
 

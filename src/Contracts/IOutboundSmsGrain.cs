@@ -32,6 +32,18 @@ public interface IOutboundSmsGrain : IGrainWithStringKey
     [Alias("Resend")]
     Task<string?> Resend();
 
+    /// <summary>
+    /// Whether this message has settled (reached Twilio, failed or was withheld). When it has not, it wakes
+    /// <paramref name="successorId"/> (<see cref="Wake"/>) once it settles: the next reply to the same person waits
+    /// for it without polling. Interleaves, so a reply may ask while this one is busy with an attempt.
+    /// </summary>
+    [AlwaysInterleave, Alias("SettledOrWake")]
+    Task<bool> SettledOrWake(string successorId);
+
+    /// <summary>The message this one waited for has settled: try now.</summary>
+    [OneWay, Alias("Wake")]
+    Task Wake();
+
     /// <summary>Read-only, so it may interleave: a reply waiting for its predecessor asks while that one is busy.</summary>
     [AlwaysInterleave, Alias("GetView")]
     Task<OutboundView?> GetView();

@@ -16,13 +16,69 @@ public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrain
 
     public T State => _state.State ??= new T(); // a read that found nothing may leave it null
 
-    /// <summary>Reads the stored state, once per activation.</summary>
-    public async Task LoadAsync()
+    /// <summary>The read or insert under way: calls that interleave (a view) wait for it instead of reading twice.</summary>
+    private Task? _busy;
+
+    /// <summary>
+    /// Reads the stored state, once per activation; a caller that interleaves with a read or insert under way waits for
+    /// it. Returns true to the caller whose read loaded it (that caller resumes whatever the state says is pending).
+    /// </summary>
+    public async Task<bool> EnsureLoadedAsync()
     {
-        if (!IsLoaded)
+        while (!IsLoaded)
         {
-            await storage.ReadStateAsync(name, grain.GrainContext.GrainId, _state);
-            IsLoaded = true;
+            if (_busy is { } busy)
+            {
+                await QuietlyAsync(busy);
+                continue;
+            }
+
+            await ExclusiveAsync(ReadAsync());
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Waits until no read or insert is under way.</summary>
+    public async Task WaitIdleAsync()
+    {
+        while (_busy is { } busy)
+        {
+            await QuietlyAsync(busy);
+        }
+    }
+
+    private async Task<bool> ReadAsync()
+    {
+        await storage.ReadStateAsync(name, grain.GrainContext.GrainId, _state);
+        IsLoaded = true;
+        return true;
+    }
+
+    private async Task<bool> ExclusiveAsync(Task<bool> work)
+    {
+        _busy = work;
+        try
+        {
+            return await work;
+        }
+        finally
+        {
+            _busy = null;
+        }
+    }
+
+    /// <summary>Another caller's read or insert: a failure is that caller's to report; this one tries again.</summary>
+    private static async Task QuietlyAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch
+        {
+            // reported by the caller that started it
         }
     }
 
@@ -31,6 +87,12 @@ public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrain
     /// and says so; if storage has one, loads it instead and returns false. Once loaded: false, nothing written.
     /// </summary>
     public async Task<bool> TryCreateAsync(Action<T> create)
+    {
+        await WaitIdleAsync();
+        return await ExclusiveAsync(CreateAsync(create));
+    }
+
+    private async Task<bool> CreateAsync(Action<T> create)
     {
         if (IsLoaded)
         {
@@ -47,7 +109,7 @@ public sealed class LazyGrainState<T>(IGrainStorage storage, string name, IGrain
         catch (InconsistentStateException)
         {
             Forget();
-            await LoadAsync();
+            await ReadAsync();
             return false;
         }
         catch

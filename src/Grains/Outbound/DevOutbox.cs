@@ -18,6 +18,9 @@ public sealed partial class DevOutbox(ILogger<DevOutbox> logger) : ISmsSender
         return Task.FromResult(SendResult.Accepted(sid));
     }
 
+    /// <summary>The dev outbox never loses the answer to a send: nothing it took goes unrecorded.</summary>
+    public Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since) => Task.FromResult<string?>(null);
+
     [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Dev outbox: reply {Sid} to {Phone} ({Length} chars) kept instead of sent (Twilio:Enabled=false)")]
     private static partial void LogOutbox(ILogger logger, string phone, string sid, int length);
 }

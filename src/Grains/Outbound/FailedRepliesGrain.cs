@@ -25,6 +25,14 @@ public sealed class FailedRepliesGrain(
         await state.WriteOrReloadAsync(this);
     }
 
+    public async Task Remove(string id)
+    {
+        if (state.State.Items.RemoveAll(r => r.Id == id) > 0)
+        {
+            await state.WriteOrReloadAsync(this);
+        }
+    }
+
     public Task<int> CountSince(DateTimeOffset since) => Task.FromResult(state.State.Items.Count(r => r.At >= since));
 
     public Task<FailedRepliesPage> List(int skip, int take)

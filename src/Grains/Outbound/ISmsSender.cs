@@ -10,6 +10,13 @@ public interface ISmsSender
     /// records it as an <see cref="SendOutcome.Unknown"/> attempt.
     /// </summary>
     Task<SendResult> SendAsync(string outboundId, OutboundSms message);
+
+    /// <summary>
+    /// Reconciliation: the SID of a message Twilio already took for this outbound message — sent to message.To (on its
+    /// channel) from our sender, with the same body, created at or after <paramref name="since"/> — or null when there is
+    /// none. Throws when Twilio cannot be asked (the caller tries again later instead of sending blind).
+    /// </summary>
+    Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since);
 }
 
 public enum SendOutcome

@@ -14,10 +14,10 @@ internal static partial class OutboundLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Outbound {OutboundId} not delivered ({Status}, HTTP {HttpStatus}, code {ErrorCode}): {Error}")]
     public static partial void Failed(ILogger logger, string outboundId, string status, int? httpStatus, string? errorCode, string? error);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Outbound {OutboundId}: an earlier attempt was interrupted after it started; Twilio may have accepted it, so this retry may duplicate it")]
-    public static partial void PossibleDuplicate(ILogger logger, string outboundId);
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Outbound {OutboundId}: an attempt whose answer was lost had reached Twilio, found in its message list as {TwilioSid}; not sent again")]
+    public static partial void Adopted(ILogger logger, string outboundId, string twilioSid);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Outbound {OutboundId} attempt {Attempt} failed unexpectedly; Twilio may have taken it, so it counts as an attempt and a retry is flagged as a possible duplicate: {Error}")]
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Outbound {OutboundId} attempt {Attempt} failed unexpectedly; Twilio may have taken it, so it counts as an attempt and the next one first looks for it in Twilio's message list: {Error}")]
     public static partial void Unexpected(ILogger logger, string outboundId, int attempt, string error);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Outbound {OutboundId} failed but could not be added to the failed-replies index: {Error}")]
@@ -34,4 +34,7 @@ internal static partial class OutboundLog
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Outbound {OutboundId} ended but its retry reminder could not be released; its next tick releases it: {Error}")]
     public static partial void ReminderReleaseFailed(ILogger logger, string outboundId, string error);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Outbound {OutboundId}: could not read Twilio's message list to learn whether a lost attempt arrived; not sent blind, trying again later: {Error}")]
+    public static partial void LookupFailed(ILogger logger, string outboundId, string error);
 }

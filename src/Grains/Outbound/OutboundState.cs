@@ -22,10 +22,13 @@ public sealed class OutboundState
 
     [Id(7)] public string? ErrorCode { get; set; }
 
-    /// <summary>An attempt was started and its result never recorded (a crash during the REST call).</summary>
+    /// <summary>An attempt was started and its result never recorded (a crash during the REST call): it counts once found out.</summary>
     [Id(8)] public bool AttemptInFlight { get; set; }
 
-    /// <summary>Set when an attempt follows an in-flight one: Twilio may have accepted both.</summary>
+    /// <summary>
+    /// Records of earlier versions: an attempt followed one whose outcome was unknown, so Twilio may have accepted both.
+    /// Now such an attempt first reads Twilio's message list (<see cref="UnknownSince"/>) and sends only without a match.
+    /// </summary>
     [Id(9)] public bool PossibleDuplicate { get; set; }
 
     /// <summary>Why it was never attempted (<see cref="DeliveryStatus.NotSent"/>).</summary>
@@ -43,6 +46,12 @@ public sealed class OutboundState
 
     /// <summary>The ids this message was sent again as: erasing its text erases theirs.</summary>
     [Id(13)] public List<string> ResentAs { get; set; } = [];
+
+    /// <summary>
+    /// Since when an attempt may have reached Twilio without our record of it (in flight at a crash, a timeout, a
+    /// proxy's answer): the next attempt reads Twilio's messages sent since then and adopts a match instead of sending.
+    /// </summary>
+    [Id(14)] public DateTimeOffset? UnknownSince { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.OutboundAttempt")]

@@ -82,6 +82,8 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
             : throw new UnexpectedTwilioAnswerException($"Twilio answered HTTP {(int?)http.LastResponse?.StatusCode} without a message sid");
     }
 
+    public Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since) => Task.FromResult<string?>(null); // PLACEHOLDER
+
     private SendResult Classify(ApiException ex, Response? response)
     {
         var status = response is null ? ex.Status : (int)response.StatusCode;
