@@ -434,6 +434,8 @@ internal sealed class CountingSmsSender : ISmsSender
         var n = Interlocked.Increment(ref _accepted);
         return Task.FromResult(SendResult.Accepted("SM" + n.ToString("x32", CultureInfo.InvariantCulture)));
     }
+
+    public Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since) => Task.FromResult<string?>(null);
 }
 
 /// <summary>

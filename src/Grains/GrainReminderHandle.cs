@@ -20,8 +20,8 @@ public sealed class GrainReminderHandle(string name, TimeSpan period)
         }
     }
 
-    /// <summary>The reminder ticked: it exists, whatever this activation knew.</summary>
-    public void Ticked() => IsHeld = true;
+    /// <summary>The reminder exists, whatever this activation did: it ticked, or the stored state proves it was registered.</summary>
+    public void MarkHeld() => IsHeld = true;
 
     /// <summary>Releases it if held. Cleared first: if the unregister succeeds but its answer is lost, the next need registers again.</summary>
     public async Task ReleaseAsync(IGrainBase grain)

@@ -9,6 +9,8 @@ public sealed class AgentPipeline(IReadOnlyList<IAgentStep> steps)
 
     public IAgentStep this[int index] => steps[index];
 
+    public IReadOnlyList<string> Names { get; } = [.. steps.Select(s => s.Name)];
+
     public static AgentPipeline Standard(IServiceProvider services) => new(
     [
         services.GetRequiredService<PlannerStep>(),

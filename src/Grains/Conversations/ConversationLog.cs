@@ -26,8 +26,8 @@ internal static partial class ConversationLog
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Turn {MessageSid} of {Phone} could not hand over its reply; trying again in {Backoff}: {Error}")]
     public static partial void FinishFailed(ILogger logger, string phone, string messageSid, TimeSpan backoff, string error);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Could not tell {Phone} that message {MessageSid} was dropped (inbox full): {Error}")]
-    public static partial void OverflowNoticeFailed(ILogger logger, string phone, string messageSid, string error);
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Could not send {Phone} the {Notice} notice for message {MessageSid} (the message itself is recorded): {Error}")]
+    public static partial void NoticeFailed(ILogger logger, string phone, string messageSid, string notice, string error);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Message {MessageSid} from {Phone} is kept, but its line in the conversation history could not be written: {Error}")]
     public static partial void HistoryWriteFailed(ILogger logger, string phone, string messageSid, string error);
@@ -35,6 +35,6 @@ internal static partial class ConversationLog
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Erased the stored messages, turns and reply texts of {Phone} on request")]
     public static partial void Erased(ILogger logger, string phone);
 
-    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Could not confirm to {Phone} on WhatsApp that message {MessageSid} changed their opt-out: {Error}")]
-    public static partial void OptChangeNoticeFailed(ILogger logger, string phone, string messageSid, string error);
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Error, Message = "Turn {MessageSid} of {Phone} ended without its line in the conversation history after {Attempts} failed writes: {Error}")]
+    public static partial void HistoryGivenUp(ILogger logger, string phone, string messageSid, int attempts, string error);
 }

@@ -76,6 +76,9 @@ public sealed class ActiveTurn
 
     /// <summary>The "working on it" message of Conversation:InterimReplyAfter went out for this turn.</summary>
     [Id(5)] public bool InterimSent { get; set; }
+
+    /// <summary>The turn's reply was handed over as this outbound message: a finish tried again does not hand it over again.</summary>
+    [Id(6)] public string? ReplyId { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.StepTiming")]
@@ -100,6 +103,19 @@ public sealed record TurnRecord(
 
     /// <summary>The channel the message came in on (and its reply went out on).</summary>
     [Id(2)] public MessageChannel Channel { get; init; }
+
+    /// <summary>A model's error page must not outgrow a table row.</summary>
+    public const int MaxErrorLength = 1_000;
+
+    /// <summary>A message as the history shows it: its first <see cref="InboundText.MaxLength"/> characters (what the agents read).</summary>
+    public static TurnRecord For(InboundSms sms, TurnOutcome outcome, DateTimeOffset completedAt, string? reply = null, string? outboundId = null,
+        IReadOnlyList<StepTiming>? steps = null, string? error = null, string? traceId = null) =>
+        new(sms.MessageSid, sms.Body.Length > InboundText.MaxLength ? sms.Body[..InboundText.MaxLength] : sms.Body, reply, outcome, outboundId, sms.ReceivedAt, completedAt, steps ?? [])
+        {
+            Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
+            TraceId = traceId ?? SwitchboardTracing.TraceIdOf(sms.TraceParent),
+            Channel = sms.Channel,
+        };
 }
 
 [GenerateSerializer, Alias("Switchboard.TurnOutcome")]

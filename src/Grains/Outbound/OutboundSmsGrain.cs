@@ -121,7 +121,7 @@ public sealed class OutboundSmsGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         await EnsureLoadedAsync();
-        _reminder.Ticked();
+        _reminder.MarkHeld();
         if (!Ledger.IsPending)
         {
             await _reminder.ReleaseAsync(this); // done, or a Send whose write failed left the reminder behind

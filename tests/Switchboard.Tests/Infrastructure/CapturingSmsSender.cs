@@ -42,6 +42,9 @@ public sealed class CapturingSmsSender : ISmsSender
         return Task.FromResult(result);
     }
 
+    /// <summary>A scripted answer stands for a message the carrier did not take; one it took was answered so: none to find.</summary>
+    public Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since) => Task.FromResult<string?>(null);
+
     /// <summary>Messages Twilio accepted for this phone, in the order they were sent.</summary>
     public IReadOnlyList<OutboundSms> AcceptedFor(string phone) =>
         [.. _sent.Where(s => s.To == phone && s.Outcome == SendOutcome.Accepted).Select(s => new OutboundSms(s.To, s.Body, s.OutboundId))];
