@@ -359,7 +359,10 @@ public sealed class ConversationGrain(
             {
                 After = State.LastReplyId,
                 StatusCallbackUrl = answering.StatusCallbackUrl,
-                WatchedBySender = _reminder.IsHeld, // our wake-up reminder, when held, stays until this message has settled
+                // Our wake-up reminder, when held, stays until this message has settled; but only a reply's hand-over is
+                // repeated until it succeeds (the finish). A notice whose hand-over failed may still have been stored,
+                // and nothing would come back for it: it holds a reminder of its own.
+                WatchedBySender = _reminder.IsHeld && purpose == "reply",
                 TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
                 Channel = answering.Channel, // answered on the channel it came in on
                 ConfirmsOptOut = confirmsOptOut,
@@ -460,7 +463,12 @@ public sealed class ConversationGrain(
     {
         if (!_lastReplySettled && State.LastReplyId is { } id)
         {
-            _lastReplySettled = await GrainFactory.GetGrain<IOutboundSmsGrain>(id).GetView() is not { Status: DeliveryStatus.Pending };
+            var reply = GrainFactory.GetGrain<IOutboundSmsGrain>(id);
+            _lastReplySettled = await reply.GetView() is not { Status: DeliveryStatus.Pending };
+            if (!_lastReplySettled)
+            {
+                await reply.Wake(); // one-way: it tries again if nothing is scheduled (it may wait for a wake that was lost)
+            }
         }
 
         return _lastReplySettled || State.LastReplyId is null;
@@ -506,8 +514,7 @@ public sealed class ConversationGrain(
     public async Task Erase()
     {
         var recorded = await history.ReadAsync(Phone, State.RecordedTurns, options.Value.HistoryLength);
-        string?[] handedOver = [.. recorded.Select(t => t.OutboundId), State.LastReplyId, State.Turn?.ReplyId];
-        await Task.WhenAll(handedOver.OfType<string>().Distinct().Select(id => GrainFactory.GetGrain<IOutboundSmsGrain>(id).EraseBody()));
+        await Task.WhenAll(ReplyChain.ToErase(State, Phone, recorded).Select(id => GrainFactory.GetGrain<IOutboundSmsGrain>(id).EraseBody()));
         await history.EraseAsync(Phone);
 
         // A turn in progress ends here: its late step results no longer match and are dropped.

@@ -1,3 +1,5 @@
+using Switchboard.Contracts;
+
 namespace Switchboard.Grains.Conversations;
 
 /// <summary>
@@ -11,11 +13,22 @@ public static class ReplyChain
     public static bool Holds(ConversationState state, string outboundId) =>
         outboundId == state.LastReplyId || outboundId == state.Turn?.ReplyId;
 
-    /// <summary>Appends a message; returns the one it must wait for.</summary>
-    public static string? Append(ConversationState state, string outboundId)
+    /// <summary>Appends a message: the next one handed over waits for it.</summary>
+    public static void Append(ConversationState state, string outboundId) => state.LastReplyId = outboundId;
+
+    /// <summary>
+    /// Every message erasure must reach: those the history names, the chain's end, and the reply and "working on it"
+    /// of every message still in the inbox — handed over or not, since a hand-over whose answer was lost may have been
+    /// stored (an outbound id is known from the message alone; erasing one that was never stored changes nothing).
+    /// </summary>
+    public static IEnumerable<string> ToErase(ConversationState state, string phone, IEnumerable<TurnRecord> recorded)
     {
-        var after = state.LastReplyId;
-        state.LastReplyId = outboundId;
-        return after;
+        IEnumerable<string?> ids =
+        [
+            .. recorded.Select(t => t.OutboundId),
+            state.LastReplyId,
+            .. state.Inbox.SelectMany(m => new[] { OutboundId.ForReply(phone, m.MessageSid), OutboundId.For(phone, m.MessageSid, "interim") }),
+        ];
+        return ids.OfType<string>().Distinct(StringComparer.Ordinal);
     }
 }

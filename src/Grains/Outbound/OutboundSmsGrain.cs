@@ -137,7 +137,14 @@ public sealed class OutboundSmsGrain(
         await EnsureLoadedAsync();
         if (Ledger.IsPending || _storageBehind)
         {
+            // Asked means watched: a message waiting in its turn behind another looks again at the one before it,
+            // so a wake lost on the way (a collection, a failed write) is made up by whoever watches the last one.
             _successors.Add(successorId);
+            if (_attemptTimer is null && Ledger.IsPending)
+            {
+                ScheduleAttempt(Delay(State.NextAttemptAt));
+            }
+
             return false;
         }
 
