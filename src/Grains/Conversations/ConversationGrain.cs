@@ -294,12 +294,15 @@ public sealed class ConversationGrain(
         {
             error ??= "no reply was produced";
         }
-        else if (State.OptedOut)
-        {
-            error ??= "reply not sent: the sender opted out";
-        }
         else
         {
+            // Handed over even to a sender who opted out (its gate withholds it): a hand-over whose answer was lost may
+            // have stored it, and only handing it over again makes sure it ends instead of waiting for nobody.
+            if (State.OptedOut)
+            {
+                error ??= "reply not sent: the sender opted out";
+            }
+
             StopInterim(); // no "working on it" after the answer, even if the rest of the finish fails and is tried again
             turn.ReplyId = await SendAsync(sms.MessageSid, reply, "reply", sms, _telemetry.TraceParent(sms));
         }
