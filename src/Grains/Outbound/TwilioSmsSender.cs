@@ -22,12 +22,12 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
 
     private const int MaxErrorLength = 200;
 
+    private const int LookupPageSize = 50;
+
     public async Task<SendResult> SendAsync(string outboundId, OutboundSms message)
     {
         var options = twilio.Value;
-        // One SDK client per send: its LastResponse is this call's answer, not another thread's.
-        var http = new SystemNetHttpClient(httpClients.CreateClient(HttpClientName));
-        var client = new TwilioRestClient(options.AccountSid, options.AuthToken, httpClient: http);
+        var (client, http) = NewClient(options);
         var create = new CreateMessageOptions(new PhoneNumber(TwilioAddress.For(message.To, message.Channel)));
         if (message.Template is { } template)
         {
@@ -40,17 +40,14 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
             create.Body = message.Body;
         }
 
-        if (message.Channel == MessageChannel.WhatsApp && options.WhatsAppFrom is { Length: > 0 } whatsAppFrom)
+        var (from, service) = SenderOf(message, options);
+        if (service is not null)
         {
-            create.From = new PhoneNumber(whatsAppFrom);
-        }
-        else if (options.MessagingServiceSid is { Length: > 0 } service)
-        {
-            create.MessagingServiceSid = service; // for WhatsApp: a service with a WhatsApp sender in its pool
+            create.MessagingServiceSid = service;
         }
         else
         {
-            create.From = new PhoneNumber(options.FromNumber);
+            create.From = new PhoneNumber(from);
         }
 
         if ((options.EffectiveStatusCallbackUrl ?? message.StatusCallbackUrl) is { } callback)
@@ -82,7 +79,56 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
             : throw new UnexpectedTwilioAnswerException($"Twilio answered HTTP {(int?)http.LastResponse?.StatusCode} without a message sid");
     }
 
-    public Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since) => Task.FromResult<string?>(null); // PLACEHOLDER
+    public async Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since)
+    {
+        var options = twilio.Value;
+        var (client, _) = NewClient(options);
+        var (from, service) = SenderOf(message, options);
+        var read = new ReadMessageOptions
+        {
+            To = new PhoneNumber(TwilioAddress.For(message.To, message.Channel)),
+            // Twilio filters DateSent by the day (GMT): the list starts at midnight, date_created narrows it below.
+            DateSentAfter = since.UtcDateTime.Date,
+            PageSize = LookupPageSize,
+        };
+        if (service is null)
+        {
+            read.From = new PhoneNumber(from);
+        }
+
+        // Twilio's dates have whole seconds: a message created in the same second as since reads as before it.
+        var createdSince = since.AddTicks(-(since.Ticks % TimeSpan.TicksPerSecond));
+        var found = await MessageResource.ReadAsync(read, client);
+        // The message is minutes old and the list newest first: one page (a second would be fetched synchronously).
+        found.AutoPaging = false;
+        foreach (var sent in found)
+        {
+            if ((service is null || sent.MessagingServiceSid == service)
+                && (message.Template is not null || sent.Body == message.Body) // a template's body is Twilio's rendering
+                && sent.DateCreated is { } created && created.ToUniversalTime() >= createdSince.UtcDateTime)
+            {
+                return sent.Sid;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One SDK client per call: its LastResponse is this call's answer, not another thread's.</summary>
+    private (TwilioRestClient Client, SystemNetHttpClient Http) NewClient(TwilioOptions options)
+    {
+        var http = new SystemNetHttpClient(httpClients.CreateClient(HttpClientName));
+        return (new TwilioRestClient(options.AccountSid, options.AuthToken, httpClient: http), http);
+    }
+
+    /// <summary>
+    /// Who sends this message: a number (WhatsAppFrom on WhatsApp, else FromNumber) or the messaging service, which
+    /// for WhatsApp needs a WhatsApp sender in its pool. A lookup must ask for the same sender the send used.
+    /// </summary>
+    private static (string? From, string? MessagingServiceSid) SenderOf(OutboundSms message, TwilioOptions options) =>
+        message.Channel == MessageChannel.WhatsApp && options.WhatsAppFrom is { Length: > 0 } whatsAppFrom ? (whatsAppFrom, null)
+        : options.MessagingServiceSid is { Length: > 0 } service ? (null, service)
+        : (options.FromNumber, null);
 
     private SendResult Classify(ApiException ex, Response? response)
     {

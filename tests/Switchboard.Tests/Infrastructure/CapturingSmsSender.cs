@@ -10,9 +10,19 @@ public sealed class CapturingSmsSender : ISmsSender
     private readonly ConcurrentQueue<SentSms> _sent = new();
     private readonly ConcurrentQueue<SendResult> _scripted = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<SendResult>> _scriptedFor = new();
+    private readonly ConcurrentQueue<string> _lookedUp = new();
     private int _sequence;
 
+    /// <summary>
+    /// Script this (the instance itself) for a send Twilio took but whose answer was lost: the attempt sees a timeout,
+    /// and <see cref="FindSentAsync"/> then finds the sid it was given.
+    /// </summary>
+    public static SendResult AnswerLost { get; } = new(SendOutcome.Retryable, Error: "TaskCanceledException: no answer (scripted: taken, answer lost)");
+
     public IReadOnlyList<SentSms> Sent => [.. _sent];
+
+    /// <summary>Outbound ids <see cref="FindSentAsync"/> was asked about, in order.</summary>
+    public IReadOnlyList<string> LookedUp => [.. _lookedUp];
 
     /// <summary>The next sends answer these results, in order, instead of accepting.</summary>
     public void Script(params SendResult[] results)
@@ -37,13 +47,21 @@ public sealed class CapturingSmsSender : ISmsSender
     {
         var result = (_scriptedFor.TryGetValue(outboundId, out var forThis) && forThis.TryDequeue(out var scriptedForThis)) ? scriptedForThis
             : _scripted.TryDequeue(out var scripted) ? scripted
-            : SendResult.Accepted($"SM{Interlocked.Increment(ref _sequence):D32}");
-        _sent.Enqueue(new SentSms(outboundId, message.To, message.Body, result.Outcome));
+            : SendResult.Accepted(NewSid());
+        var taken = result.Outcome == SendOutcome.Accepted ? result.Sid : ReferenceEquals(result, AnswerLost) ? NewSid() : null;
+        _sent.Enqueue(new SentSms(outboundId, message.To, message.Body, result.Outcome) { TakenSid = taken });
         return Task.FromResult(result);
     }
 
-    /// <summary>A scripted answer stands for a message the carrier did not take; one it took was answered so: none to find.</summary>
-    public Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since) => Task.FromResult<string?>(null);
+    /// <summary>The last send of this outbound message with its body that the carrier took, answered or not.</summary>
+    public Task<string?> FindSentAsync(string outboundId, OutboundSms message, DateTimeOffset since)
+    {
+        _lookedUp.Enqueue(outboundId);
+        var taken = _sent.LastOrDefault(s => s.OutboundId == outboundId && s.TakenSid is not null && (message.Template is not null || s.Body == message.Body));
+        return Task.FromResult(taken?.TakenSid);
+    }
+
+    private string NewSid() => $"SM{Interlocked.Increment(ref _sequence):D32}";
 
     /// <summary>Messages Twilio accepted for this phone, in the order they were sent.</summary>
     public IReadOnlyList<OutboundSms> AcceptedFor(string phone) =>
@@ -58,4 +76,8 @@ public sealed class CapturingSmsSender : ISmsSender
 }
 
 /// <summary>One send attempt as the carrier saw it.</summary>
-public sealed record SentSms(string OutboundId, string To, string Body, SendOutcome Outcome);
+public sealed record SentSms(string OutboundId, string To, string Body, SendOutcome Outcome)
+{
+    /// <summary>The sid the carrier gave the message when it took it (also when the answer was lost), else null.</summary>
+    public string? TakenSid { get; init; }
+}
