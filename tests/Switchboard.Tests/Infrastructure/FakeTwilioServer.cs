@@ -1,3 +1,5 @@
+extern alias loadtool;
+
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
@@ -5,19 +7,24 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using ListedMessage = loadtool::Switchboard.LoadTest.ListedMessage;
+using TwilioMessageList = loadtool::Switchboard.LoadTest.TwilioMessageList;
 
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
 /// A Twilio-compatible REST server on loopback: captures POST /2010-04-01/Accounts/{sid}/Messages.json the way the
 /// Twilio SDK sends it, and answers 201 (or what a test scripted: 429, 5xx, a permanent 400 with a Twilio code, or a raw
-/// <see cref="FakeAnswer"/> for one recipient: a proxy's empty or HTML 502, a 2xx without a sid, a Retry-After).
+/// <see cref="FakeAnswer"/> for one recipient: a proxy's empty or HTML 502, a 2xx without a sid, a Retry-After, a
+/// message taken whose answer is lost). GET Messages.json lists the messages it accepted, as Twilio does.
 /// </summary>
-public sealed class FakeTwilioServer : IAsyncLifetime
+public sealed class FakeTwilioServer(TimeProvider? time = null) : IAsyncLifetime
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentQueue<CapturedMessage> _messages = new();
     private readonly ConcurrentQueue<(int Status, int Code)> _scripted = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeAnswer>> _scriptedFor = new();
+    private readonly ConcurrentQueue<FakeAnswer> _scriptedLists = new();
     private WebApplication? _app;
     private int _sequence;
 
@@ -44,6 +51,15 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         }
     }
 
+    /// <summary>The next GET Messages.json requests get these raw answers, in order, instead of the list.</summary>
+    public void ScriptList(params FakeAnswer[] answers)
+    {
+        foreach (var answer in answers)
+        {
+            _scriptedLists.Enqueue(answer);
+        }
+    }
+
     /// <summary>Messages this server accepted with a sid (a raw 2xx without one is not an acceptance).</summary>
     public IReadOnlyList<CapturedMessage> AcceptedTo(string phone) => [.. _messages.Where(m => m.To == phone && m.Sid is not null)];
 
@@ -60,6 +76,7 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", CreateMessage);
+        _app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", ListMessages);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First();
     }
@@ -69,9 +86,14 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         var form = await request.ReadFormAsync();
         if (_scriptedFor.TryGetValue(form["To"].ToString(), out var raw) && raw.TryDequeue(out var answer))
         {
-            _messages.Enqueue(new CapturedMessage(
-                accountSid, form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
-                request.Headers.Authorization.ToString(), answer.Status, null) with { ContentSid = Field(form, "ContentSid"), ContentVariables = Field(form, "ContentVariables"), MessagingServiceSid = Field(form, "MessagingServiceSid") });
+            _messages.Enqueue(Captured(accountSid, form, request, answer.Status, answer.LoseAnswer ? NewSid() : null));
+            if (answer.LoseAnswer)
+            {
+                // Taken (listed, with a sid), then the connection breaks before the answer: the client cannot tell.
+                request.HttpContext.Abort();
+                return Results.Empty;
+            }
+
             if (answer.RetryAfter is { } retryAfter)
             {
                 request.HttpContext.Response.Headers.RetryAfter = retryAfter;
@@ -81,10 +103,8 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         }
 
         var (status, code) = _scripted.TryDequeue(out var scripted) ? scripted : (201, 0);
-        var sid = $"SM{Interlocked.Increment(ref _sequence):D32}";
-        _messages.Enqueue(new CapturedMessage(
-            accountSid, form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
-            request.Headers.Authorization.ToString(), status, status == 201 ? sid : null) with { ContentSid = Field(form, "ContentSid"), ContentVariables = Field(form, "ContentVariables"), MessagingServiceSid = Field(form, "MessagingServiceSid") });
+        var sid = NewSid();
+        _messages.Enqueue(Captured(accountSid, form, request, status, status == 201 ? sid : null));
         if (status == 201)
         {
             return Results.Json(new { sid, account_sid = accountSid, to = form["To"].ToString(), body = form["Body"].ToString(), status = "queued" }, statusCode: 201);
@@ -98,6 +118,30 @@ public sealed class FakeTwilioServer : IAsyncLifetime
         };
         return Results.Text(JsonSerializer.Serialize(new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status }), "application/json", statusCode: status);
     }
+
+    private IResult ListMessages(string accountSid, HttpRequest request)
+    {
+        if (_scriptedLists.TryDequeue(out var answer))
+        {
+            return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
+        }
+
+        var accepted = _messages.Where(m => m.Sid is not null && m.AccountSid == accountSid).Select(m => new ListedMessage(
+            m.Sid!, m.To, m.From.Length == 0 ? null : m.From, m.Body, m.MessagingServiceSid, m.Created));
+        return TwilioMessageList.Read(accountSid, request, accepted);
+    }
+
+    private CapturedMessage Captured(string accountSid, IFormCollection form, HttpRequest request, int status, string? sid) => new(
+        accountSid, form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
+        request.Headers.Authorization.ToString(), status, sid)
+    {
+        ContentSid = Field(form, "ContentSid"),
+        ContentVariables = Field(form, "ContentVariables"),
+        MessagingServiceSid = Field(form, "MessagingServiceSid"),
+        Created = _time.GetUtcNow(),
+    };
+
+    private string NewSid() => $"SM{Interlocked.Increment(ref _sequence):D32}";
 
     private static string? Field(IFormCollection form, string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
 
@@ -120,6 +164,9 @@ public sealed record CapturedMessage(string AccountSid, string To, string From, 
 
     public string? MessagingServiceSid { get; init; }
 
+    /// <summary>When the fake received it (Twilio's date_created).</summary>
+    public DateTimeOffset Created { get; init; }
+
     /// <summary>The inbound MessageSid this message answers, read from its status callback (<c>?id=phone:MessageSid:purpose</c>).</summary>
     public string AnsweredMessageSid =>
         Uri.UnescapeDataString(StatusCallback[(StatusCallback.IndexOf("id=", StringComparison.Ordinal) + 3)..]).Split(':')[1];
@@ -128,6 +175,15 @@ public sealed record CapturedMessage(string AccountSid, string To, string From, 
 /// <summary>A raw answer of the fake: status, body and content type as given, optionally a Retry-After header.</summary>
 public sealed record FakeAnswer(int Status, string Body, string ContentType = "application/json", string? RetryAfter = null)
 {
+    /// <summary>Accept the message (a sid, listed by GET Messages.json) but break the connection instead of answering.</summary>
+    public bool LoseAnswer { get; init; }
+
+    /// <summary>
+    /// Twilio took the message and the answer never came back (a crash, a timeout, a dropped connection): the sender
+    /// sees a failure that leaves the outcome open, and a lookup finds the message.
+    /// </summary>
+    public static FakeAnswer AcceptedAnswerLost => new(201, "") { LoseAnswer = true };
+
     /// <summary>What a proxy or load balancer sends when Twilio is out of reach: no body at all.</summary>
     public static FakeAnswer Empty(int status) => new(status, "", "text/plain");
 
