@@ -210,7 +210,6 @@ internal sealed class SimOutbound(SimRuntime runtime, string key, SimStorage sto
     private async Task<GateDecision> AskGateAsync(OutboundSms message)
     {
         var contact = await Runtime.Call<SimConversation, ChannelContact>(message.To, c => c.GetContact(), interleave: true);
-        // The previous message is asked even when this one will be withheld: asking wakes it if it waits for nobody.
         var settled = message.After is not { } previous
             || await Runtime.Call<SimOutbound, bool>(previous, o => o.SettledOrWake(Key), interleave: true);
         return SendGate.Decide(message, contact, settled, World.Now, twilioOptions);

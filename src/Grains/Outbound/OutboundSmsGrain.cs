@@ -224,7 +224,6 @@ public sealed class OutboundSmsGrain(
     private async Task<GateDecision> AskGateAsync(OutboundSms message)
     {
         var contact = await GrainFactory.GetGrain<IConversationGrain>(message.To).GetContact();
-        // The previous message is asked even when this one will be withheld: asking wakes it if it waits for nobody.
         var settled = message.After is not { } previous
             || await GrainFactory.GetGrain<IOutboundSmsGrain>(previous).SettledOrWake(this.GetPrimaryKeyString());
         return SendGate.Decide(message, contact, settled, time.GetUtcNow(), twilio.Value);

@@ -26,14 +26,16 @@ public static class SendGate
 {
     public static GateDecision Decide(OutboundSms message, ChannelContact contact, bool predecessorSettled, DateTimeOffset now, TwilioOptions twilio)
     {
-        if (contact.OptedOut && !message.ConfirmsOptOut)
-        {
-            return new GateDecision.Suppress();
-        }
-
+        // A message ends only after the one before it has ended, even one that will be withheld: the sender watches
+        // only its last message, which keeps asking the one before it, and so on, so none is left waiting for nobody.
         if (!predecessorSettled)
         {
             return new GateDecision.Wait();
+        }
+
+        if (contact.OptedOut && !message.ConfirmsOptOut)
+        {
+            return new GateDecision.Suppress();
         }
 
         if (message.Channel != MessageChannel.WhatsApp)
