@@ -55,13 +55,17 @@ internal static class Invariants
             .ToDictionary(a => OutboundId.ForReply(a.Phone, a.Sid), a => recorder.InboxOrder[a.Sid], StringComparer.Ordinal);
         foreach (var phone in twilio.Taken.GroupBy(m => m.To))
         {
-            var replies = phone.Where(m => order.ContainsKey(m.OutboundId)).Select(m => (m.OutboundId, Order: order[m.OutboundId])).ToList();
-            for (var i = 1; i < replies.Count; i++)
+            violations.AddRange(OutOfOrder(phone.Where(m => order.ContainsKey(m.OutboundId)).Select(m => (m.OutboundId, order[m.OutboundId]))));
+        }
+
+        // Every message reaches Twilio after the one it was written to wait for (a notice after the replies before it).
+        var takenAt = twilio.Taken.GroupBy(m => m.OutboundId).ToDictionary(g => g.Key, g => g.Min(m => m.AtMs), StringComparer.Ordinal);
+        foreach (var (key, o) in outbound)
+        {
+            var id = key["outbound/".Length..];
+            if (o.Message?.After is { } after && takenAt.TryGetValue(id, out var at) && takenAt.TryGetValue(after, out var afterAt) && afterAt > at)
             {
-                if (replies[i].Order < replies[i - 1].Order)
-                {
-                    violations.Add($"out of order: {replies[i].OutboundId} reached Twilio after {replies[i - 1].OutboundId}");
-                }
+                violations.Add($"out of order: {id} reached Twilio before {after}, which it waits for");
             }
         }
 
@@ -99,5 +103,17 @@ internal static class Invariants
         }
 
         return violations;
+    }
+
+    private static IEnumerable<string> OutOfOrder(IEnumerable<(string Id, int Order)> sent)
+    {
+        var list = sent.ToList();
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (list[i].Order < list[i - 1].Order)
+            {
+                yield return $"out of order: {list[i - 1].Id} reached Twilio before {list[i].Id}, written before it";
+            }
+        }
     }
 }

@@ -242,12 +242,16 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
         }
 
         var message = new OutboundSms(Key, body, purpose) { After = State.LastReplyId, WatchedBySender = _reminderHeld && purpose == "reply", Channel = answering.Channel };
-        recorder.HandedOver(Key, outboundId, message);
         World.Trace($"{Key}: hands over {outboundId} after {message.After ?? "nothing"} (watched: {message.WatchedBySender})");
+        recorder.HandedOver(Key, outboundId, message);
         await Runtime.Call<SimOutbound>(outboundId, o => o.Send(message));
-        ReplyChain.Append(State, outboundId);
-        _lastReplySettled = false;
-        _unsaved = true;
+        if (ReplyChain.Joins(purpose))
+        {
+            ReplyChain.Append(State, outboundId);
+            _lastReplySettled = false;
+            _unsaved = true;
+        }
+
         return outboundId;
     }
 

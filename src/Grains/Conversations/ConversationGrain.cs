@@ -166,7 +166,6 @@ public sealed class ConversationGrain(
             _telemetry.StartTurn(sms, resumed: false);
         }
 
-        // Handed over before the write, which stores the reply chain with the message.
         var notice = decision.Notice is { } purpose ? await TrySendNoticeAsync(sms, purpose) : null;
         await WriteStateAsync();
         if (recordNumber is { } number)
@@ -344,9 +343,9 @@ public sealed class ConversationGrain(
     }
 
     /// <summary>
-    /// Hands a message to its outbound grain, behind the last message handed over for the sender (reply, interim or
-    /// notice), so they arrive in the order they were written. The grain is keyed by the inbound MessageSid and the
-    /// purpose, so a repeated hand-off lands on the same grain; returns its id.
+    /// Hands a message to its outbound grain, behind the last reply handed over for the sender (see
+    /// <see cref="ReplyChain"/>). The grain is keyed by the inbound MessageSid and the purpose, so a repeated hand-off
+    /// lands on the same grain; returns its id.
     /// </summary>
     private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms answering, string? traceParent, bool confirmsOptOut = false)
     {
@@ -372,9 +371,13 @@ public sealed class ConversationGrain(
             });
         }
 
-        ReplyChain.Append(State, outboundId);
-        _lastReplySettled = false;
-        _unsaved = true; // the next reply waits behind this one, also after a restart
+        if (ReplyChain.Joins(purpose))
+        {
+            ReplyChain.Append(State, outboundId);
+            _lastReplySettled = false;
+            _unsaved = true; // the next reply waits behind this one, also after a restart
+        }
+
         return outboundId;
     }
 

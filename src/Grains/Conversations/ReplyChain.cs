@@ -3,12 +3,16 @@ using Switchboard.Contracts;
 namespace Switchboard.Grains.Conversations;
 
 /// <summary>
-/// The order of the messages handed over for one sender (replies, "working on it", notices): each waits for the one
-/// handed over before it, so they reach Twilio in the order they were written. The chain never moves back: handing
-/// over again a message already in it (a finish retried after a notice, a resumed turn) changes nothing.
+/// The order of the messages handed over for one sender: each reply (and "working on it") waits for the one handed
+/// over before it, so they reach Twilio in the order of the messages they answer. A notice (inbox full, opt-out
+/// confirmed) waits behind the chain but does not join it: no later reply waits for a courtesy, and a notice holds a
+/// reminder of its own. The chain never moves back: handing over again the turn's reply changes nothing.
 /// </summary>
 public static class ReplyChain
 {
+    /// <summary>Whether a message of this purpose joins the chain (the next reply waits for it).</summary>
+    public static bool Joins(string purpose) => purpose is "reply" or "interim";
+
     /// <summary>Whether <paramref name="outboundId"/> was handed over already, as the chain's end or as the turn's reply.</summary>
     public static bool Holds(ConversationState state, string outboundId) =>
         outboundId == state.LastReplyId || outboundId == state.Turn?.ReplyId;
