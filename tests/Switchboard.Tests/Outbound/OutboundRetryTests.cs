@@ -54,18 +54,38 @@ public sealed class OutboundRetryTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_retry_after_a_timeout_is_flagged_as_a_possible_duplicate()
+    public async Task A_retry_after_a_timeout_asks_Twilio_first_and_adopts_what_it_took()
     {
         var phone = TestSms.NewPhone();
-        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(OutboundId.For(phone, TestSms.NewSid(), "test"));
-        fixture.Outbox.Script(new SendResult(SendOutcome.Retryable, Error: "TaskCanceledException: the request timed out"));
+        var id = OutboundId.For(phone, TestSms.NewSid(), "test");
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(id);
+        fixture.Outbox.ScriptFor(id, CapturingSmsSender.AnswerLost);
 
         await outbound.Send(new OutboundSms(phone, "hello", "test"));
-        await fixture.Outbox.WaitForAsync(phone, 1, Timeout);
+        await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status == DeliveryStatus.Accepted, Timeout, "acceptance");
+        await Task.Delay(300);
+
+        var view = (await outbound.GetView())!;
+        Assert.Contains(id, fixture.Outbox.LookedUp);
+        Assert.Single(fixture.Outbox.Sent, s => s.OutboundId == id); // found in the list: never sent a second time
+        Assert.False(view.PossibleDuplicate);
+        Assert.NotNull(view.TwilioSid);
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_timeout_Twilio_did_not_take_is_sent_again_and_not_flagged()
+    {
+        var phone = TestSms.NewPhone();
+        var id = OutboundId.For(phone, TestSms.NewSid(), "test");
+        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(id);
+        fixture.Outbox.ScriptFor(id, new SendResult(SendOutcome.Retryable, Error: "TaskCanceledException: the request timed out"));
+
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
         await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status == DeliveryStatus.Accepted, Timeout, "acceptance");
 
-        // Twilio may have taken the timed-out attempt too: operators are told.
-        Assert.True((await outbound.GetView())!.PossibleDuplicate);
+        Assert.Contains(id, fixture.Outbox.LookedUp);
+        Assert.Single(fixture.Outbox.AcceptedFor(phone));
+        Assert.False((await outbound.GetView())!.PossibleDuplicate); // Twilio's list showed the first never arrived
     }
 
     [Fact]

@@ -24,10 +24,16 @@ public sealed class ResendErasureTests(ClusterFixture fixture)
         await original.Send(new OutboundSms(phone, "secret text", "test"));
         await Eventually.HoldsAsync(async () => (await original.GetView())!.Status == DeliveryStatus.Rejected, Timeout, "the refusal");
 
+        var delivered = fixture.Grains.GetGrain<IOutboundSmsGrain>(Assert.IsType<string>(await original.Resend()));
+        await Eventually.HoldsAsync(async () => (await delivered.GetView())!.Status != DeliveryStatus.Pending, Timeout, "the first resend");
+        Assert.Null(await delivered.Resend()); // it went: a message that did not fail is never sent again
+
+        fixture.Outbox.Script(new SendResult(SendOutcome.Permanent, HttpStatus: 400, ErrorCode: "21211", Error: "Invalid 'To' Phone Number"));
         var resendId = await original.Resend();
         var resend = fixture.Grains.GetGrain<IOutboundSmsGrain>(Assert.IsType<string>(resendId));
+        await Eventually.HoldsAsync(async () => (await resend.GetView())!.Status == DeliveryStatus.Rejected, Timeout, "the second refusal");
         var again = fixture.Grains.GetGrain<IOutboundSmsGrain>(Assert.IsType<string>(await resend.Resend()));
-        Assert.Equal([resendId], (await original.GetView())!.ResentAs);
+        Assert.Equal([delivered.GetPrimaryKeyString(), resendId], (await original.GetView())!.ResentAs);
         Assert.Equal(id, (await resend.GetView())!.ResendOf);
         Assert.Equal("secret text", (await again.GetView())!.Body);
 
@@ -36,11 +42,12 @@ public sealed class ResendErasureTests(ClusterFixture fixture)
         Assert.Equal("", (await original.GetView())!.Body);
         Assert.Equal("", (await resend.GetView())!.Body);
         Assert.Equal("", (await again.GetView())!.Body);
+        Assert.Equal("", (await delivered.GetView())!.Body);
         Assert.Null(await original.Resend()); // nothing left to send
 
         await original.EraseBody();
         Assert.Equal("", (await resend.GetView())!.Body);
-        Assert.Equal([resendId], (await original.GetView())!.ResentAs);
+        Assert.Equal([delivered.GetPrimaryKeyString(), resendId], (await original.GetView())!.ResentAs);
     }
 }
 

@@ -15,7 +15,7 @@ public sealed class TwilioAnswerTests(TwilioClusterFixture fixture)
     private FakeTwilioServer Twilio => fixture.Twilio;
 
     [Fact]
-    public async Task A_proxy_502_with_an_empty_body_is_retried_and_the_message_sent_once()
+    public async Task A_proxy_502_with_an_empty_body_is_looked_up_then_retried_and_the_message_sent_once()
     {
         var (phone, outbound) = NewOutbound();
         Twilio.ScriptFor(phone, FakeAnswer.Empty(502), FakeAnswer.Empty(502));
@@ -30,8 +30,44 @@ public sealed class TwilioAnswerTests(TwilioClusterFixture fixture)
         Assert.Equal(3, Twilio.Messages.Count(m => m.To == phone));
         Assert.Equal(view.TwilioSid, Assert.Single(Twilio.AcceptedTo(phone)).Sid);
 
-        // A 502 that is not a Twilio error came from something in between, which may have passed the request on.
-        Assert.True(view.PossibleDuplicate);
+        // A 502 that is not a Twilio error came from something in between, which may have passed the request on: each
+        // retry first asked Twilio's message list, which did not have it, so nothing was sent twice.
+        Assert.False(view.PossibleDuplicate);
+    }
+
+    [Fact]
+    public async Task An_attempt_Twilio_took_whose_answer_was_lost_is_found_in_its_list_and_not_sent_again()
+    {
+        var (phone, outbound) = NewOutbound();
+        Twilio.ScriptFor(phone, FakeAnswer.AcceptedAnswerLost);
+
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        var view = await FinishedAsync(outbound);
+        await Task.Delay(300); // nothing more is sent after the adoption
+
+        var taken = Assert.Single(Twilio.AcceptedTo(phone));
+        Assert.Equal(DeliveryStatus.Accepted, view.Status);
+        Assert.Equal(taken.Sid, view.TwilioSid);
+        Assert.Single(Twilio.Messages, m => m.To == phone); // one request: the lookup replaced the second
+        Assert.Equal(["Retryable", "Accepted"], view.Attempts.Select(a => a.Outcome));
+        Assert.Contains("Twilio's message list", view.Attempts[1].Error);
+    }
+
+    [Fact]
+    public async Task A_lost_answer_is_not_sent_blind_while_Twilios_list_cannot_be_read()
+    {
+        var (phone, outbound) = NewOutbound();
+        Twilio.ScriptFor(phone, FakeAnswer.AcceptedAnswerLost);
+        Twilio.ScriptList(FakeAnswer.TwilioError(500, 20500));
+
+        await outbound.Send(new OutboundSms(phone, "hello", "test"));
+        var view = await FinishedAsync(outbound);
+
+        Assert.Equal(DeliveryStatus.Accepted, view.Status);
+        Assert.Single(Twilio.AcceptedTo(phone));
+        Assert.Single(Twilio.Messages, m => m.To == phone);
+        Assert.Equal(["Retryable", "Unknown", "Accepted"], view.Attempts.Select(a => a.Outcome));
+        Assert.Contains("could not read Twilio's message list", view.Attempts[1].Error);
     }
 
     [Fact]
@@ -85,7 +121,7 @@ public sealed class TwilioAnswerTests(TwilioClusterFixture fixture)
         Assert.Equal(DeliveryStatus.GaveUp, view.Status);
         Assert.Equal(Enumerable.Repeat("Unknown", TwilioClusterFixture.MaxAttempts), view.Attempts.Select(a => a.Outcome));
         Assert.All(view.Attempts, a => Assert.Contains("UnexpectedTwilioAnswerException", a.Error));
-        Assert.True(view.PossibleDuplicate); // Twilio answered 201: it may well have taken them
+        Assert.False(view.PossibleDuplicate); // before each retry Twilio's list said it had taken none of them
         Assert.Equal(DeliveryStatus.Accepted, nextView.Status);
         Assert.Equal("second", Assert.Single(Twilio.AcceptedTo(phone)).Body);
         Assert.Equal(TwilioClusterFixture.MaxAttempts + 1, Twilio.Messages.Count(m => m.To == phone));
