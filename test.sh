@@ -8,6 +8,8 @@
 # - installs Debian's chromium (apt-get) if missing, for the browser tests (Playwright
 #   drives it; SWITCHBOARD_CHROMIUM names another binary);
 # - restores, builds and runs the tests, writing TRX files to .data/test-results;
+# - runs the deterministic simulation (scripts/simulate.sh, SIMULATION_SCHEDULES=2000 schedules, a random seed it
+#   prints) and counts it as one test;
 # - prints as its last line `tests: N passed, N failed, N skipped` (summed over all
 #   TRX files) and exits non-zero on any failure, on a build failure, or when no
 #   TRX file was produced.
@@ -61,6 +63,14 @@ test_rc=0
 dotnet test Orleans.sln --no-restore -c Debug --disable-build-servers \
     --logger "trx;LogFilePrefix=results" --results-directory "$RESULTS_DIR" "$@" || test_rc=$?
 
+# ---- the deterministic simulation: a few hundred schedules with a random seed it prints (scripts/simulate.sh) ----
+# Counted as one test. Skipped when arguments pick tests (a filter).
+sim_rc=""
+if (($# == 0)); then
+    sim_rc=0
+    scripts/simulate.sh --schedules "${SIMULATION_SCHEDULES:-2000}" || sim_rc=$?
+fi
+
 # ---- summary from the TRX files ---------------------------------------------------
 # Each TRX has one <ResultSummary><Counters total=".." executed=".." passed=".."
 # failed=".." error=".." timeout=".." aborted=".." notExecuted=".." .../>.
@@ -92,6 +102,15 @@ for trx in "$RESULTS_DIR"/*.trx; do
     fi
 done
 shopt -u nullglob
+
+if [[ -n "$sim_rc" ]]; then
+    if ((sim_rc == 0)); then
+        passed=$((passed + 1))
+    else
+        log "the simulation found a violation (exit code $sim_rc): replay it with the command it printed"
+        failed=$((failed + 1))
+    fi
+fi
 
 rc=0
 if ((files == 0)); then
