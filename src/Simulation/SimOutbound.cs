@@ -258,7 +258,7 @@ internal sealed class SimOutbound(SimRuntime runtime, string key, SimStorage sto
         }
         catch (Exception ex)
         {
-            var next = Ledger.LookupFailed(ex.Message, World.Now, jitter: 0.5);
+            var next = Ledger.Record(DeliveryLedger.LookupFailure(ex.Message), toSend, World.Now, jitter: 0.5);
             await (next is { } at ? RetryAtAsync(at) : EndedAsync());
             return false;
         }

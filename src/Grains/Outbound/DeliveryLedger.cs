@@ -109,9 +109,11 @@ public sealed class DeliveryLedger(OutboundState state, OutboundOptions options)
         }
     }
 
-    /// <summary>Records an attempt that could not be made because Twilio could not be asked whether an earlier one arrived.</summary>
-    public DateTimeOffset? LookupFailed(string error, DateTimeOffset now, double jitter) =>
-        Record(new SendResult(SendOutcome.Unknown, Error: $"could not read Twilio's message list: {error}"), state.Message!, now, jitter);
+    /// <summary>
+    /// An attempt that could not be made because Twilio could not be asked whether an earlier one arrived: recorded like
+    /// an attempt whose outcome is unknown, so it counts, and the next one asks again.
+    /// </summary>
+    public static SendResult LookupFailure(string error) => new(SendOutcome.Unknown, Error: $"could not read Twilio's message list: {error}");
 
     /// <summary>Ends the message without Twilio's acceptance (withheld, not sent, given up, rejected).</summary>
     public void End(DeliveryStatus status, string? errorCode = null, string? notSentReason = null)

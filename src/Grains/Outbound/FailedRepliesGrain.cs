@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Switchboard.Contracts;
 
 namespace Switchboard.Grains.Outbound;
@@ -40,6 +41,23 @@ public sealed class FailedRepliesGrain(
         var items = state.State.Items;
         IReadOnlyList<FailedReply> page = [.. Enumerable.Reverse(items).Skip(skip).Take(take)];
         return Task.FromResult(new FailedRepliesPage(items.Count, page));
+    }
+}
+
+/// <summary>Operators list failed messages from an index kept as they fail (GET /admin/outbound?state=failed).</summary>
+internal static class FailedRepliesIndex
+{
+    /// <summary>Best effort: the message itself records its failure; only its line in the list is lost.</summary>
+    public static async Task AddAsync(IGrainFactory grains, FailedReply reply, ILogger logger)
+    {
+        try
+        {
+            await grains.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).Add(reply);
+        }
+        catch (Exception ex)
+        {
+            OutboundLog.IndexFailed(logger, PhoneMask.MaskNumbersIn(reply.Id), PhoneMask.Describe(ex));
+        }
     }
 }
 

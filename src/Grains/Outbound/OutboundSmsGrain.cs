@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,9 +16,9 @@ namespace Switchboard.Grains.Outbound;
 /// </summary>
 /// <remarks>
 /// Who wakes a pending message after a restart or a collection: its own reminder once it has to retry (or when nobody
-/// watches it); before that, the sender's: the conversation's reminder looks at its last message until it settled,
-/// and a message waiting behind an earlier one asks that one at each attempt (<see cref="SettledOrWake"/>), which
-/// loads it and wakes the waiting one when it settles.
+/// watches it); before that, the sender's: the conversation's reminder looks at its last reply until it settled, and a
+/// message waiting behind an earlier one asks that one at each attempt (<see cref="SettledOrWake"/>), which loads it,
+/// makes it look again, and wakes the waiting one when it settles. A message ends only after the one before it.
 /// </remarks>
 // A settled message hears at most a few status callbacks, within seconds.
 [CollectionAgeLimit(Minutes = 2)]
@@ -36,25 +35,18 @@ public sealed class OutboundSmsGrain(
     /// <summary>The state's name, the start of every message's row key (the retention sweep queries it).</summary>
     public const string StateName = "outbound";
 
-    private const string RetryReminder = "outbound-retry";
-
-    private readonly GrainReminderHandle _reminder = new(RetryReminder, options.Value.ReminderPeriod);
+    private readonly GrainReminderHandle _reminder = new("outbound-retry", options.Value.ReminderPeriod);
 
     /// <summary>Messages waiting behind this one, woken when it settles (a lost wake is made up by their watchers).</summary>
     private readonly HashSet<string> _successors = [];
 
     private IGrainTimer? _attemptTimer;
-
-    /// <summary>This activation is counted among the silo's replies retrying (GET /admin/summary).</summary>
     private bool _retryingCounted;
 
     /// <summary>Send's write marked the first attempt in flight: nothing is unknown before it, it needs no write of its own.</summary>
     private bool _attemptMarked;
 
-    /// <summary>
-    /// A change of state is being written, or its write failed (the activation is being dropped): until it is stored,
-    /// the message has not settled for anyone asking.
-    /// </summary>
+    /// <summary>A change is being written, or its write failed: until it is stored, the message has not settled for anyone asking.</summary>
     private bool _storageBehind;
 
     private LazyGrainState<OutboundState>? _state;
@@ -64,14 +56,15 @@ public sealed class OutboundSmsGrain(
 
     private OutboundState State => state.State;
     private DeliveryLedger Ledger => new(State, options.Value);
-    private string MaskedId => PhoneMask.MaskNumbersIn(this.GetPrimaryKeyString());
+    private string Id => this.GetPrimaryKeyString();
+    private DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary>Whoever wakes a pending message after a restart resumes its attempts: every entry point loads it first.</summary>
     private async Task EnsureLoadedAsync()
     {
-        if (await state.EnsureLoadedAsync() && Ledger.IsPending)
+        if (await state.EnsureLoadedAsync())
         {
-            ScheduleAttempt(Delay(State.NextAttemptAt));
+            ScheduleIfIdle();
         }
 
         CountRetrying();
@@ -95,16 +88,16 @@ public sealed class OutboundSmsGrain(
             await _reminder.HoldAsync(this); // before the write: a message stored pending always has its wake-up
         }
 
-        var now = time.GetUtcNow();
+        var now = Now;
         await state.WaitIdleAsync();
         var loadedHere = !state.IsLoaded;
         if (!(loadedHere && await state.TryCreateAsync(s => DeliveryLedger.Create(s, message, now))))
         {
             if (State.Message is not null)
             {
-                if (loadedHere && Ledger.IsPending)
+                if (loadedHere)
                 {
-                    ScheduleAttempt(Delay(State.NextAttemptAt)); // asked before this activation (a hand-off repeated after a crash)
+                    ScheduleIfIdle(); // asked before this activation (a hand-off repeated after a crash)
                 }
 
                 return;
@@ -126,35 +119,34 @@ public sealed class OutboundSmsGrain(
         {
             await _reminder.ReleaseAsync(this); // done, or a Send whose write failed left the reminder behind
         }
-        else if (_attemptTimer is null)
-        {
-            ScheduleAttempt(Delay(State.NextAttemptAt)); // after a restart, or a wake that never came
-        }
+
+        ScheduleIfIdle(); // after a restart, or a wake that never came
     }
 
     public async Task<bool> SettledOrWake(string successorId)
     {
         await EnsureLoadedAsync();
-        if (Ledger.IsPending || _storageBehind)
+        if (!Ledger.IsPending && !_storageBehind)
         {
-            // Asked means watched: a message waiting in its turn behind another looks again at the one before it,
-            // so a wake lost on the way (a collection, a failed write) is made up by whoever watches the last one.
-            _successors.Add(successorId);
-            if (_attemptTimer is null && Ledger.IsPending)
-            {
-                ScheduleAttempt(Delay(State.NextAttemptAt));
-            }
-
-            return false;
+            return true;
         }
 
-        return true;
+        // Asked means watched: a message waiting behind another makes that one look again at the one before it, so a
+        // wake lost on the way (a collection, a failed write) is made up by whoever watches the last one.
+        _successors.Add(successorId);
+        ScheduleIfIdle();
+        return false;
     }
 
     public async Task Wake()
     {
         await EnsureLoadedAsync();
-        if (Ledger.IsPending && _attemptTimer is null)
+        ScheduleIfIdle();
+    }
+
+    private void ScheduleIfIdle()
+    {
+        if (_attemptTimer is null && Ledger.IsPending)
         {
             ScheduleAttempt(Delay(State.NextAttemptAt));
         }
@@ -179,32 +171,35 @@ public sealed class OutboundSmsGrain(
             return;
         }
 
-        // Timers may fire a clock tick early; a Retry-After is a promise, so wait out the remainder.
         if (Delay(State.NextAttemptAt) is var early && early > TimeSpan.Zero)
         {
-            ScheduleAttempt(early);
+            ScheduleAttempt(early); // timers may fire a tick early; a Retry-After is a promise
             return;
         }
 
         GateDecision gate;
         try
         {
-            gate = await AskGateAsync(State.Message!);
+            var contact = await GrainFactory.GetGrain<IConversationGrain>(State.Message!.To).GetContact();
+            var settled = State.Message.After is not { } previous || await GrainFactory.GetGrain<IOutboundSmsGrain>(previous).SettledOrWake(Id);
+            gate = SendGate.Decide(State.Message, contact, settled, Now, twilio.Value);
         }
         catch (Exception ex)
         {
             // The conversation or the previous message is out of reach (a silo just died): ask again shortly.
-            OutboundLog.CheckFailed(logger, MaskedId, PhoneMask.Describe(ex));
-            await RetryAtAsync(time.GetUtcNow() + options.Value.InitialBackoff);
+            OutboundLog.CheckFailed(logger, PhoneMask.MaskNumbersIn(Id), PhoneMask.Describe(ex));
+            await RetryAtAsync(Now + options.Value.InitialBackoff);
             return;
         }
 
         switch (gate)
         {
-            case GateDecision.Wait:
-                // Woken by the previous message when it settles; if that wake is lost, by whoever watches this one.
-                ForgetMark();
+            case GateDecision.Wait when _attemptMarked:
+                _attemptMarked = false;
+                Ledger.Unmark(); // the marked first attempt did not start; stored with the next write
                 return;
+            case GateDecision.Wait:
+                return; // woken by the previous message when it settles, else by whoever watches this one
             case GateDecision.Suppress:
                 Ledger.End(DeliveryStatus.Suppressed); // the person texted STOP after this message was written
                 await EndedAsync();
@@ -212,21 +207,13 @@ public sealed class OutboundSmsGrain(
             case GateDecision.NotSent(var reason):
                 Ledger.End(DeliveryStatus.NotSent, notSentReason: reason);
                 SwitchboardMetrics.OutboundFailed.Add(1);
-                OutboundLog.NotSent(logger, MaskedId, reason);
+                OutboundLog.NotSent(logger, PhoneMask.MaskNumbersIn(Id), reason);
                 await EndedAsync();
                 return;
             case GateDecision.Send(var toSend):
                 await AttemptSendAsync(toSend);
                 return;
         }
-    }
-
-    private async Task<GateDecision> AskGateAsync(OutboundSms message)
-    {
-        var contact = await GrainFactory.GetGrain<IConversationGrain>(message.To).GetContact();
-        var settled = message.After is not { } previous
-            || await GrainFactory.GetGrain<IOutboundSmsGrain>(previous).SettledOrWake(this.GetPrimaryKeyString());
-        return SendGate.Decide(message, contact, settled, time.GetUtcNow(), twilio.Value);
     }
 
     private async Task AttemptSendAsync(OutboundSms toSend)
@@ -238,94 +225,60 @@ public sealed class OutboundSmsGrain(
                 return; // found and adopted, or it could not be looked up (recorded), or it used the last attempt
             }
 
-            Ledger.BeginAttempt(time.GetUtcNow()); // written before the call: a crash during it is known afterwards
+            Ledger.BeginAttempt(Now); // written before the call: a crash during it is known afterwards
             await WriteAsync();
         }
 
         _attemptMarked = false;
-        if (toSend.Template is { } template)
-        {
-            OutboundLog.AsTemplate(logger, MaskedId, template.ContentSid);
-        }
-
-        SendResult result;
-
-        // Runs on a timer, where no activity is ambient: the span joins the trace of the turn that wrote the message.
-        using (var span = SwitchboardTracing.Start("send", State.Message!.TraceParent))
-        {
-            span.Activity?.SetTag("switchboard.outbound_id", MaskedId);
-            span.Activity?.SetTag("switchboard.attempt", State.Attempts.Count + 1);
-            result = await SendOnceAsync(toSend);
-            span.Activity?.SetTag("switchboard.send.outcome", result.Outcome.ToString());
-            if (result.Outcome != SendOutcome.Accepted)
-            {
-                span.Activity?.SetStatus(ActivityStatusCode.Error, result.Error);
-            }
-        }
-
-        var next = Ledger.Record(result, toSend, time.GetUtcNow(), Random.Shared.NextDouble());
-        if (next is { } at)
-        {
-            SwitchboardMetrics.OutboundRetries.Add(1);
-            if (result.Outcome == SendOutcome.Retryable)
-            {
-                OutboundLog.Retrying(logger, MaskedId, State.Attempts.Count, result.HttpStatus, result.ErrorCode, at, PhoneMask.MaskNumbersIn(result.Error));
-            }
-
-            await RetryAtAsync(at);
-            return;
-        }
-
-        if (State.Status == DeliveryStatus.Accepted)
-        {
-            SwitchboardMetrics.OutboundAccepted.Add(1);
-            OutboundLog.Accepted(logger, MaskedId, result.Sid!, State.Attempts.Count);
-        }
-        else
-        {
-            SwitchboardMetrics.OutboundFailed.Add(1);
-            OutboundLog.Failed(logger, MaskedId, State.Status.ToString(), result.HttpStatus, result.ErrorCode, PhoneMask.MaskNumbersIn(result.Error));
-        }
-
-        await EndedAsync();
+        var result = await SmsAttempt.SendAsync(sender, Id, toSend, State.Message!.TraceParent, State.Attempts.Count + 1, logger);
+        await RecordedAsync(Ledger.Record(result, toSend, Now, Random.Shared.NextDouble()), result);
     }
 
     /// <summary>
-    /// Reconciliation: an earlier attempt's answer was lost, so before sending again ask Twilio which messages it has
-    /// taken for this one since then. True when nothing arrived and the attempt may go; otherwise the outcome is recorded.
+    /// Reconciliation: an earlier attempt's answer was lost, so before sending again ask Twilio which messages it took
+    /// for this one since then. True when nothing arrived and the attempt may go; otherwise the outcome is recorded.
     /// </summary>
     private async Task<bool> NothingArrivedSinceAsync(OutboundSms toSend, DateTimeOffset since)
     {
         string? sid;
         try
         {
-            sid = await sender.FindSentAsync(this.GetPrimaryKeyString(), toSend, since);
+            sid = await sender.FindSentAsync(Id, toSend, since);
         }
         catch (Exception ex)
         {
-            OutboundLog.LookupFailed(logger, MaskedId, PhoneMask.Describe(ex));
-            var next = Ledger.LookupFailed(PhoneMask.Describe(ex), time.GetUtcNow(), Random.Shared.NextDouble());
-            await (next is { } at ? RetryAtAsync(at) : EndedAsync());
+            OutboundLog.LookupFailed(logger, PhoneMask.MaskNumbersIn(Id), PhoneMask.Describe(ex));
+            var failure = DeliveryLedger.LookupFailure(PhoneMask.Describe(ex));
+            await RecordedAsync(Ledger.Record(failure, toSend, Now, Random.Shared.NextDouble()), failure);
             return false;
         }
 
         if (sid is not null)
         {
-            Ledger.Adopt(sid, time.GetUtcNow());
-            SwitchboardMetrics.OutboundAccepted.Add(1);
-            OutboundLog.Adopted(logger, MaskedId, sid);
-            await EndedAsync();
-            return false;
+            Ledger.Adopt(sid, Now);
+            OutboundLog.Adopted(logger, PhoneMask.MaskNumbersIn(Id), sid);
         }
-
-        if (Ledger.NothingArrived(time.GetUtcNow()))
+        else if (Ledger.NothingArrived(Now))
         {
             return true; // written with the attempt that follows
         }
 
-        SwitchboardMetrics.OutboundFailed.Add(1);
-        await EndedAsync();
+        await RecordedAsync(next: null, SendResult.Unknown(DeliveryLedger.InterruptedAttempt));
         return false;
+    }
+
+    /// <summary>After the ledger recorded an answer: the next attempt at <paramref name="next"/>, or the end.</summary>
+    private async Task RecordedAsync(DateTimeOffset? next, SendResult result)
+    {
+        if (next is { } at)
+        {
+            SmsAttempt.Retrying(logger, Id, State, result, at);
+            await RetryAtAsync(at);
+            return;
+        }
+
+        SmsAttempt.Ended(logger, Id, State, result);
+        await EndedAsync();
     }
 
     /// <summary>Writes the state that schedules the next attempt, which then survives a restart on its own reminder.</summary>
@@ -336,16 +289,6 @@ public sealed class OutboundSmsGrain(
         CountRetrying();
         ScheduleAttempt(Delay(at));
         await _reminder.HoldAsync(this);
-    }
-
-    /// <summary>The first attempt, marked in flight by the intent's write, did not start: it waits or was withheld.</summary>
-    private void ForgetMark()
-    {
-        if (_attemptMarked)
-        {
-            _attemptMarked = false;
-            Ledger.Unmark(); // stored with the next write; until then a restart counts it as interrupted
-        }
     }
 
     /// <summary>
@@ -365,35 +308,20 @@ public sealed class OutboundSmsGrain(
         }
         catch (Exception ex)
         {
-            OutboundLog.ReminderReleaseFailed(logger, MaskedId, PhoneMask.Describe(ex)); // its next tick releases it
+            OutboundLog.ReminderReleaseFailed(logger, PhoneMask.MaskNumbersIn(Id), PhoneMask.Describe(ex)); // its next tick releases it
         }
 
-        await IndexIfFailedAsync();
+        if (Ledger.IsFailed && State.Message is { } message)
+        {
+            await FailedRepliesIndex.AddAsync(GrainFactory, new FailedReply(Id, message.To, State.Status, State.ErrorCode, State.Attempts.Count, Now), logger);
+        }
+
         foreach (var waiting in _successors)
         {
             GrainFactory.GetGrain<IOutboundSmsGrain>(waiting).Wake().Ignore();
         }
 
         _successors.Clear();
-    }
-
-    /// <summary>Operators list failed messages from an index kept as they fail (GET /admin/outbound?state=failed).</summary>
-    private async Task IndexIfFailedAsync()
-    {
-        if (!Ledger.IsFailed || State.Message is not { } message)
-        {
-            return;
-        }
-
-        try
-        {
-            await GrainFactory.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).Add(
-                new FailedReply(this.GetPrimaryKeyString(), message.To, State.Status, State.ErrorCode, State.Attempts.Count, time.GetUtcNow()));
-        }
-        catch (Exception ex)
-        {
-            OutboundLog.IndexFailed(logger, MaskedId, PhoneMask.Describe(ex));
-        }
     }
 
     public async Task EraseBody()
@@ -427,11 +355,10 @@ public sealed class OutboundSmsGrain(
 
         // Recorded before the copy exists, and this grain is busy until the copy is stored: an erasure of this message
         // (which waits for it) always finds the copy and erases its text too.
-        var resendId = OutboundId.ForResend(this.GetPrimaryKeyString());
+        var resendId = OutboundId.ForResend(Id);
         State.ResentAs.Add(resendId);
         await WriteAsync();
-        await GrainFactory.GetGrain<IOutboundSmsGrain>(resendId).Send(
-            new OutboundSms(message.To, message.Body, "resend") { ResendOf = this.GetPrimaryKeyString(), Channel = message.Channel });
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(message.To, message.Body, "resend") { ResendOf = Id, Channel = message.Channel });
         return resendId;
     }
 
@@ -448,46 +375,14 @@ public sealed class OutboundSmsGrain(
         if (wasFailed && !Ledger.IsFailed)
         {
             // Given up on, yet Twilio had it and delivered it: no longer a failed reply for operators to resend.
-            await GrainFactory.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).Remove(this.GetPrimaryKeyString());
+            await GrainFactory.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).Remove(Id);
         }
     }
 
     public async Task<OutboundView?> GetView()
     {
         await EnsureLoadedAsync();
-        if (State.Message is not { } m)
-        {
-            return null;
-        }
-
-        return new OutboundView(
-            this.GetPrimaryKeyString(), m.To, m.Body, m.Purpose, State.Status, State.TwilioSid, State.TwilioStatus, State.ErrorCode, State.CreatedAt,
-            State.NextAttemptAt, State.PossibleDuplicate, [.. State.Attempts.Select(a => new AttemptView(a.At, a.Outcome, a.HttpStatus, a.ErrorCode, a.Error))])
-        {
-            ResendOf = m.ResendOf,
-            Channel = m.Channel,
-            NotSentReason = State.NotSentReason,
-            ContentSid = State.ContentSid,
-            ResentAs = [.. State.ResentAs],
-        };
-    }
-
-    /// <summary>
-    /// Calls the sender; an exception it did not classify becomes an Unknown attempt. Escaping here would leave the
-    /// attempt in flight and unrecorded, and the sender's next reply waiting behind it.
-    /// </summary>
-    private async Task<SendResult> SendOnceAsync(OutboundSms message)
-    {
-        try
-        {
-            return await sender.SendAsync(this.GetPrimaryKeyString(), message);
-        }
-        catch (Exception ex)
-        {
-            var error = PhoneMask.Describe(ex);
-            OutboundLog.Unexpected(logger, MaskedId, State.Attempts.Count + 1, error);
-            return SendResult.Unknown(error);
-        }
+        return State.View(Id);
     }
 
     private async Task WriteAsync()
@@ -508,9 +403,5 @@ public sealed class OutboundSmsGrain(
         }
     }
 
-    private TimeSpan Delay(DateTimeOffset? at)
-    {
-        var delay = (at ?? time.GetUtcNow()) - time.GetUtcNow();
-        return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
-    }
+    private TimeSpan Delay(DateTimeOffset? at) => at is { } due && due > Now ? due - Now : TimeSpan.Zero;
 }

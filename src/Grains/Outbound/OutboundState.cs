@@ -52,6 +52,18 @@ public sealed class OutboundState
     /// proxy's answer): the next attempt reads Twilio's messages sent since then and adopts a match instead of sending.
     /// </summary>
     [Id(14)] public DateTimeOffset? UnknownSince { get; set; }
+
+    /// <summary>What operators see (GET /admin/outbound/{id}); null for an empty grain.</summary>
+    public OutboundView? View(string id) => Message is not { } m ? null : new OutboundView(
+        id, m.To, m.Body, m.Purpose, Status, TwilioSid, TwilioStatus, ErrorCode, CreatedAt, NextAttemptAt, PossibleDuplicate,
+        [.. Attempts.Select(a => new AttemptView(a.At, a.Outcome, a.HttpStatus, a.ErrorCode, a.Error))])
+    {
+        ResendOf = m.ResendOf,
+        Channel = m.Channel,
+        NotSentReason = NotSentReason,
+        ContentSid = ContentSid,
+        ResentAs = [.. ResentAs],
+    };
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.OutboundAttempt")]
