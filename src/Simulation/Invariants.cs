@@ -72,8 +72,8 @@ internal static class Invariants
         // Nothing goes to a sender who opted out (the opt-out confirmation aside).
         foreach (var sent in twilio.Taken)
         {
-            var lastChange = recorder.OptChanges.LastOrDefault(c => c.Phone == sent.To && c.AtMs + OptOutRaceMs < sent.AtMs);
-            if (lastChange is { OptedOut: true } stop
+            var lastChange = recorder.OptChanges.LastOrDefault(c => c.Phone == sent.To && c.AtMs < sent.AtMs);
+            if (lastChange is { OptedOut: true } stop && stop.AtMs + OptOutRaceMs < sent.AtMs
                 && !(recorder.HandedOverMessages.TryGetValue(sent.OutboundId, out var m) && m.ConfirmsOptOut))
             {
                 violations.Add($"opted out: {sent.OutboundId} reached Twilio at {sent.AtMs} ms, after the STOP of {stop.AtMs} ms");

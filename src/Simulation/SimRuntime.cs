@@ -200,14 +200,14 @@ internal abstract class SimGrain(SimRuntime runtime, string key)
 
     public abstract Task ReceiveReminderAsync();
 
-    internal Task<T> Run<T>(Func<SimGrain, Task<T>> method, bool interleave)
+    internal Task<T> Run<T>(Func<SimGrain, Task<T>> method, bool interleave, bool forward = true)
     {
         if (interleave)
         {
             return RunInterleavedAsync(method);
         }
 
-        var turn = RunTurnAsync(_tail, method);
+        var turn = RunTurnAsync(_tail, method, forward);
         _tail = turn;
         return turn;
     }
@@ -218,7 +218,7 @@ internal abstract class SimGrain(SimRuntime runtime, string key)
         return await method(this);
     }
 
-    private async Task<T> RunTurnAsync<T>(Task previous, Func<SimGrain, Task<T>> method)
+    private async Task<T> RunTurnAsync<T>(Task previous, Func<SimGrain, Task<T>> method, bool forward)
     {
         try
         {
@@ -232,7 +232,8 @@ internal abstract class SimGrain(SimRuntime runtime, string key)
         await _activated;
         if (Retired)
         {
-            return await runtime.Activation(key).Run(method, interleave: false); // forwarded to the next activation
+            // A call goes to the next activation; a timer's tick dies with its own.
+            return forward ? await runtime.Activation(key).Run(method, interleave: false) : default!;
         }
 
         _busy++;
@@ -316,7 +317,7 @@ internal abstract class SimGrain(SimRuntime runtime, string key)
                     }
 
                     return true;
-                }, interleave: false);
+                }, interleave: false, forward: false);
             }
         });
         return timer;
