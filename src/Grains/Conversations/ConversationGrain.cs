@@ -10,7 +10,8 @@ namespace Switchboard.Grains.Conversations;
 /// <summary>
 /// One sender's conversation: a durable inbox answered one turn at a time. The shell around
 /// <see cref="ConversationIntake"/>, <see cref="TurnEngine"/> and <see cref="ReplyChain"/>, which decide; this grain
-/// persists, schedules and calls. A slow step (a model call) runs on an <see cref="IAgentWorkerGrain"/> that calls back;
+/// persists, schedules and calls. This file takes messages in and keeps the conversation (activation, wake-up reminder,
+/// erasure, views); ConversationGrain.Turn.cs runs a turn. A slow step (a model call) runs on an <see cref="IAgentWorkerGrain"/> that calls back;
 /// a fast one (rules) runs here on a timer, one grain turn each. Not reentrant: every state change is one grain turn.
 /// </summary>
 /// <remarks>
@@ -24,7 +25,7 @@ namespace Switchboard.Grains.Conversations;
 /// again: its reply goes to the same outbound grain, which never sends twice.</item>
 /// </list>
 /// </remarks>
-public sealed class ConversationGrain(
+public sealed partial class ConversationGrain(
     [PersistentState("conversation", StorageNames.State)] IPersistentState<ConversationState> state,
     AgentPipeline pipeline,
     IOptions<ConversationOptions> options,
@@ -41,13 +42,10 @@ public sealed class ConversationGrain(
     public const string WhatsAppOptOutReply = "You're unsubscribed: nothing more will be sent to you here. Reply START to subscribe again.";
     public const string WhatsAppOptInReply = "You're subscribed again. Text 'help' to see what I can do.";
 
-    /// <summary>A finished turn's line is written this many times at most: the inbox must not wait for the history table.</summary>
-    private const int HistoryAttempts = 3;
-
     private readonly GrainReminderHandle _reminder = new("conversation-wakeup", options.Value.ReminderPeriod);
     private readonly TurnTelemetry _telemetry = new(activity);
-    private IGrainTimer? _stepTimer;
-    private IGrainTimer? _interimTimer;
+    private TurnTimers? _timers;
+    private HistoryLines? _history;
 
     /// <summary>The state holds turn progress that storage does not have yet (fast steps, a finished turn).</summary>
     private bool _unsaved;
@@ -57,8 +55,6 @@ public sealed class ConversationGrain(
 
     /// <summary>Work found on activation resumes on a timer (<see cref="OnActivateAsync"/>); until then nothing else starts it.</summary>
     private bool _resumeDue;
-
-    private int _historyFailures;
 
     /// <summary>Last time a message arrived (or the activation started): the wake-up reminder is released after an idle while.</summary>
     private DateTimeOffset _lastActivity;
@@ -70,6 +66,8 @@ public sealed class ConversationGrain(
     private TurnEngine Engine => new(State, pipeline.Names, options.Value);
     private string Phone => this.GetPrimaryKeyString();
     private string Masked => PhoneMask.Mask(Phone);
+    private TurnTimers Timers => _timers ??= new(this, () => State.Turn);
+    private HistoryLines History => _history ??= new(history, Phone, options.Value, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -171,12 +169,12 @@ public sealed class ConversationGrain(
         if (recordNumber is { } number)
         {
             // The notice the message got, if any, is its answer in the history (operators and the dev phone see it).
-            await TryWriteHistoryAsync(number, TurnRecord.For(sms, decision.Untaken!.Value, time.GetUtcNow(), notice?.Text, notice?.Id));
+            await History.TryWriteAsync(number, TurnRecord.For(sms, decision.Untaken!.Value, time.GetUtcNow(), notice?.Text, notice?.Id));
         }
 
         if (startTurn)
         {
-            ArmStepTimer(TimeSpan.Zero, State.Turn!, AdvanceAsync); // after this call returns: the webhook's hand-off first
+            Timers.Arm(TimeSpan.Zero, State.Turn!, AdvanceAsync); // after this call returns: the webhook's hand-off first
         }
 
         return decision.Outcome;
@@ -200,252 +198,6 @@ public sealed class ConversationGrain(
             ConversationLog.NoticeFailed(logger, Masked, sms.MessageSid, purpose, PhoneMask.Describe(ex)); // the message itself is recorded
             return null;
         }
-    }
-
-    public async Task CompleteStep(StepCompletion completion)
-    {
-        var engine = Engine;
-        if (_resumeDue || !engine.IsCurrent(completion))
-        {
-            return; // a late answer to an attempt given up on, or from before a restart: steps are idempotent, drop it
-        }
-
-        CancelStepTimer();
-        if (completion.Result is null)
-        {
-            await StepFailedAsync(completion.Error ?? "the step returned nothing");
-            return;
-        }
-
-        if (engine.StepDone(completion, agentOptions.Value.StepsAreSlow))
-        {
-            await WriteStateAsync(); // worth keeping: a crash now resumes after this step
-        }
-        else
-        {
-            _unsaved = true; // cheaper to run again after a crash than to write now
-        }
-
-        await AdvanceAsync();
-    }
-
-    private async Task AdvanceAsync()
-    {
-        switch (Engine.Next(_recovering))
-        {
-            case TurnAction.RunStep(var writeFirst):
-                if (writeFirst)
-                {
-                    await WriteStateAsync();
-                }
-
-                RunCurrentStep();
-                break;
-            case TurnAction.Finish finish:
-                await TryFinishTurnAsync(finish);
-                break;
-        }
-    }
-
-    private async Task StepFailedAsync(string error)
-    {
-        var turn = State.Turn!;
-        switch (Engine.StepFailed(error))
-        {
-            case TurnAction.RetryStep(var delay):
-                ConversationLog.StepRetry(logger, Masked, turn.Context.MessageSid, Engine.StepName, turn.StepAttempt, delay, error);
-                ArmStepTimer(delay, turn, AdvanceAsync);
-                break;
-            case TurnAction.Finish finish:
-                await TryFinishTurnAsync(finish);
-                break;
-        }
-    }
-
-    /// <summary>
-    /// Ends the turn; if the hand-off to the outbound grain or a write fails (storage trouble), the finished turn stays
-    /// as it is and the finish is tried again after a pause, so the reply is neither lost nor doubled.
-    /// </summary>
-    private async Task TryFinishTurnAsync(TurnAction.Finish finish)
-    {
-        var turn = State.Turn!;
-        try
-        {
-            await FinishTurnAsync(turn, finish);
-        }
-        catch (Exception ex)
-        {
-            ConversationLog.FinishFailed(logger, Masked, turn.Context.MessageSid, options.Value.StepRetryBackoff, PhoneMask.Describe(ex));
-            ArmStepTimer(options.Value.StepRetryBackoff, turn, () => TryFinishTurnAsync(finish));
-        }
-    }
-
-    private async Task FinishTurnAsync(ActiveTurn turn, TurnAction.Finish finish)
-    {
-        var sms = Engine.Message;
-        var (reply, error) = (finish.Reply, finish.Error);
-        if (finish.Outcome == TurnOutcome.Failed)
-        {
-            ConversationLog.TurnFailed(logger, Masked, sms.MessageSid, Engine.StepName, error ?? "");
-        }
-
-        if (string.IsNullOrWhiteSpace(reply))
-        {
-            error ??= "no reply was produced";
-        }
-        else
-        {
-            // Handed over even to a sender who opted out (its gate withholds it): a hand-over whose answer was lost may
-            // have stored it, and only handing it over again makes sure it ends instead of waiting for nobody.
-            if (State.OptedOut)
-            {
-                error ??= "reply not sent: the sender opted out";
-            }
-
-            StopInterim(); // no "working on it" after the answer, even if the rest of the finish fails and is tried again
-            turn.ReplyId = await SendAsync(sms.MessageSid, reply, "reply", sms, _telemetry.TraceParent(sms));
-        }
-
-        var completedAt = time.GetUtcNow();
-        await WriteHistoryOfFinishedTurnAsync(TurnRecord.For(sms, finish.Outcome, completedAt, reply, turn.ReplyId, turn.Timings, error, _telemetry.TraceId));
-        _telemetry.EndTurn(finish.Outcome.ToString(), error);
-        StopInterim();
-        (finish.Outcome == TurnOutcome.Answered ? SwitchboardMetrics.TurnsAnswered : SwitchboardMetrics.TurnsFailed).Add(1);
-        SwitchboardMetrics.TurnDuration.Record((completedAt - turn.StartedAt).TotalMilliseconds);
-
-        // Not written now: the history has the turn, and the next message (or going idle) writes the state. A crash
-        // in between runs this turn again, which changes nothing twice.
-        _unsaved = true;
-        if (!Engine.End())
-        {
-            _recovering = false; // every turn that may have been running at the crash has ended
-            return;
-        }
-
-        Engine.BeginIfIdle(Phone, time.GetUtcNow());
-        _telemetry.StartTurn(Engine.Message, resumed: false);
-        ArmStepTimer(TimeSpan.Zero, State.Turn!, AdvanceAsync); // on a timer: a failure there must not retry this finish
-    }
-
-    private async Task WriteHistoryOfFinishedTurnAsync(TurnRecord record)
-    {
-        try
-        {
-            await history.WriteAsync(Phone, State.RecordedTurns, record, options.Value.HistoryLength);
-        }
-        catch (Exception ex) when (++_historyFailures >= HistoryAttempts)
-        {
-            // The reply is handed over and the turn is done; only its line in the history is lost.
-            ConversationLog.HistoryGivenUp(logger, Masked, record.MessageSid, _historyFailures, PhoneMask.Describe(ex));
-        }
-
-        _historyFailures = 0;
-    }
-
-    /// <summary>
-    /// Hands a message to its outbound grain, behind the last reply handed over for the sender (see
-    /// <see cref="ReplyChain"/>). The grain is keyed by the inbound MessageSid and the purpose, so a repeated hand-off
-    /// lands on the same grain; returns its id.
-    /// </summary>
-    private async Task<string> SendAsync(string messageSid, string body, string purpose, InboundSms answering, string? traceParent, bool confirmsOptOut = false)
-    {
-        var outboundId = OutboundId.For(Phone, messageSid, purpose);
-        if (ReplyChain.Holds(State, outboundId))
-        {
-            return outboundId; // handed over already: the chain never moves back
-        }
-
-        using (_telemetry.Ambient())
-        {
-            await GrainFactory.GetGrain<IOutboundSmsGrain>(outboundId).Send(new OutboundSms(Phone, body, purpose)
-            {
-                After = State.LastReplyId,
-                StatusCallbackUrl = answering.StatusCallbackUrl,
-                // Our wake-up reminder, when held, stays until this message has settled; but only a reply's hand-over is
-                // repeated until it succeeds (the finish). A notice whose hand-over failed may still have been stored,
-                // and nothing would come back for it: it holds a reminder of its own.
-                WatchedBySender = _reminder.IsHeld && purpose == "reply",
-                TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
-                Channel = answering.Channel, // answered on the channel it came in on
-                ConfirmsOptOut = confirmsOptOut,
-            });
-        }
-
-        if (ReplyChain.Joins(purpose))
-        {
-            ReplyChain.Append(State, outboundId);
-            _lastReplySettled = false;
-            _unsaved = true; // the next reply waits behind this one, also after a restart
-        }
-
-        return outboundId;
-    }
-
-    /// <summary>
-    /// Runs the current step (its attempt already counted): a slow step on an agent worker, watched by a timer; a fast
-    /// one here, on a timer due at once, so messages that arrive meanwhile are taken in between steps.
-    /// </summary>
-    private void RunCurrentStep()
-    {
-        var turn = State.Turn!;
-        var request = new StepRequest(turn.StepIndex, turn.Context) { TraceParent = _telemetry.TraceParent(Engine.Message), Attempt = turn.StepAttempt };
-        if (!agentOptions.Value.StepsAreSlow)
-        {
-            ArmStepTimer(TimeSpan.Zero, turn, async () => await CompleteStep(await StepRunner.RunAsync(pipeline, request, agentOptions.Value, time, logger)));
-            return;
-        }
-
-        using (_telemetry.Ambient())
-        {
-            GrainFactory.GetGrain<IAgentWorkerGrain>(0).RunStep(request).Ignore();
-        }
-
-        // The worker's answer can be lost (its silo died, the message was dropped): ask again after a while.
-        ArmStepTimer(options.Value.StepTimeout + TimeSpan.FromMilliseconds(agentOptions.Value.StepDelayMs), turn, () => StepFailedAsync("no answer from the agent worker"));
-        if (_interimTimer is null && !turn.InterimSent && options.Value.InterimReplyAfter is { } after)
-        {
-            var due = turn.StartedAt + after - time.GetUtcNow();
-            var sid = turn.Context.MessageSid;
-            _interimTimer = this.RegisterGrainTimer(
-                _ => SendInterimReplyAsync(sid),
-                new GrainTimerCreationOptions { DueTime = due > TimeSpan.Zero ? due : TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
-        }
-    }
-
-    private async Task SendInterimReplyAsync(string messageSid)
-    {
-        if (State.Turn is not { InterimSent: false } turn || turn.Context.MessageSid != messageSid || State.OptedOut)
-        {
-            return;
-        }
-
-        await SendAsync(messageSid, InterimReply, "interim", Engine.Message, _telemetry.TraceParent(Engine.Message));
-        turn.InterimSent = true;
-        await WriteStateAsync();
-    }
-
-    private void StopInterim()
-    {
-        _interimTimer?.Dispose();
-        _interimTimer = null;
-    }
-
-    /// <summary>A timer for the turn as it is now: it does nothing if the turn moved on (another step, attempt or message).</summary>
-    private void ArmStepTimer(TimeSpan dueTime, ActiveTurn turn, Func<Task> action)
-    {
-        CancelStepTimer();
-        var (sid, stepIndex, attempt) = (turn.Context.MessageSid, turn.StepIndex, turn.StepAttempt);
-        _stepTimer = this.RegisterGrainTimer(
-            _ => State.Turn is { } current && current.Context.MessageSid == sid && current.StepIndex == stepIndex && current.StepAttempt == attempt
-                ? action()
-                : Task.CompletedTask,
-            new GrainTimerCreationOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
-    }
-
-    private void CancelStepTimer()
-    {
-        _stepTimer?.Dispose();
-        _stepTimer = null;
     }
 
     /// <summary>
@@ -501,32 +253,18 @@ public sealed class ConversationGrain(
         }
     }
 
-    /// <summary>The message itself is safe in the state; only its line in the history is lost if this write fails.</summary>
-    private async Task TryWriteHistoryAsync(long number, TurnRecord record)
-    {
-        try
-        {
-            await history.WriteAsync(Phone, number, record, options.Value.HistoryLength);
-        }
-        catch (Exception ex)
-        {
-            ConversationLog.HistoryWriteFailed(logger, Masked, record.MessageSid, PhoneMask.Describe(ex));
-        }
-    }
-
     public Task<ChannelContact> GetContact() =>
         Task.FromResult(new ChannelContact(State.LastChannel, State.LastWhatsAppAt) { OptedOut = State.OptedOut });
 
     public async Task Erase()
     {
-        var recorded = await history.ReadAsync(Phone, State.RecordedTurns, options.Value.HistoryLength);
+        var recorded = await History.ReadAsync(State.RecordedTurns);
         await Task.WhenAll(ReplyChain.ToErase(State, Phone, recorded).Select(id => GrainFactory.GetGrain<IOutboundSmsGrain>(id).EraseBody()));
-        await history.EraseAsync(Phone);
+        await History.EraseAsync();
 
         // A turn in progress ends here: its late step results no longer match and are dropped.
         _telemetry.EndTurn("erased");
-        CancelStepTimer();
-        StopInterim();
+        Timers.StopAll();
         Engine.Clear();
         _recovering = _resumeDue = false;
         await WriteStateAsync();
@@ -540,7 +278,6 @@ public sealed class ConversationGrain(
             DeactivateOnIdle(); // a look at a number that never texted: not an active conversation
         }
 
-        var recent = await history.ReadAsync(Phone, State.RecordedTurns, options.Value.HistoryLength);
-        return ConversationViews.Of(Phone, State, Engine.StepName, recent);
+        return ConversationViews.Of(Phone, State, Engine.StepName, await History.ReadAsync(State.RecordedTurns));
     }
 }
