@@ -4,7 +4,8 @@ namespace Switchboard.Grains.Agents;
 
 /// <summary>
 /// Everything a turn has worked out so far. Each agent step reads it and returns it with its own part filled in;
-/// the conversation persists it after every step, so a resumed turn continues from the last finished step.
+/// the conversation keeps it with the turn and stores it after a slow step (a fast one is cheaper to run again), so a
+/// resumed turn continues from the last stored step.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.TurnContext")]
 public sealed record TurnContext(string Phone, string MessageSid, string Text, DateTimeOffset ReceivedAt)

@@ -7,7 +7,7 @@ public sealed class ConversationOptions
 {
     public const string Section = "Conversation";
 
-    /// <summary>Messages waiting behind the current turn; beyond this they are acknowledged but dropped (and counted).</summary>
+    /// <summary>Messages in the inbox, the one being answered included; beyond this they are acknowledged but dropped (and counted).</summary>
     [Range(1, 1000)]
     public int MaxPendingMessages { get; set; } = 50;
 

@@ -6,8 +6,8 @@ namespace Switchboard.Grains.Conversations;
 /// <summary>
 /// A conversation's state is one Azure Table entity, which Orleans caps at about 960 KB. Options that let the worst
 /// case outgrow it would be accepted and then make every write of a busy conversation fail forever, so they stop the
-/// host at start instead. The worst case: a full inbox of the longest bodies, a full history and dedupe record, and
-/// a turn in progress, every character taking 3 bytes in UTF-8.
+/// host at start instead. The worst case: a full inbox of the longest bodies, a full dedupe record and a turn in
+/// progress, every character taking 3 bytes in UTF-8. Finished turns are rows of their own (<see cref="IConversationHistory"/>).
 /// </summary>
 public sealed class ConversationStorageBudget : IValidateOptions<ConversationOptions>
 {
@@ -19,12 +19,11 @@ public sealed class ConversationStorageBudget : IValidateOptions<ConversationOpt
     private const int RecordOverhead = 512; // ids, numbers, times, step timings
     private const int TraceParentBytes = 64; // W3C traceparent: 55 ASCII characters
     private const int MessageBytes = (InboundSms.MaxBodyLength * BytesPerChar) + RecordOverhead + 256 + TraceParentBytes; // + status callback URL
-    private const int HistoryRecordBytes = ((InboundText.MaxLength + ReplyChars) * BytesPerChar) + RecordOverhead;
     private const int DedupeIdBytes = 40;
     private const int TurnBytes = ((InboundText.MaxLength + (2 * ReplyChars)) * BytesPerChar) + RecordOverhead;
 
     public static long WorstCaseBytes(ConversationOptions o) =>
-        ((long)o.MaxPendingMessages * MessageBytes) + ((long)o.HistoryLength * HistoryRecordBytes) + ((long)o.DedupeHorizon * DedupeIdBytes) + TurnBytes;
+        ((long)o.MaxPendingMessages * MessageBytes) + ((long)o.DedupeHorizon * DedupeIdBytes) + TurnBytes;
 
     public ValidateOptionsResult Validate(string? name, ConversationOptions options)
     {
@@ -32,8 +31,7 @@ public sealed class ConversationStorageBudget : IValidateOptions<ConversationOpt
         return worst <= EntityLimitBytes
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(
-                $"Conversation:MaxPendingMessages ({options.MaxPendingMessages}), Conversation:HistoryLength ({options.HistoryLength}) and " +
-                $"Conversation:DedupeHorizon ({options.DedupeHorizon}) let one conversation's stored state reach {worst / 1024} KB, above the " +
+                $"Conversation:MaxPendingMessages ({options.MaxPendingMessages}) and Conversation:DedupeHorizon ({options.DedupeHorizon}) let one conversation's stored state reach {worst / 1024} KB, above the " +
                 $"{EntityLimitBytes / 1024} KB a storage entity holds: every write of such a conversation would fail. Lower them.");
     }
 }
