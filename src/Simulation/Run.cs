@@ -69,7 +69,7 @@ internal static class Run
         var lastInput = Traffic(world, runtime, recorder);
         CrashNowAndThen(world, lastInput + 60_000);
         world.Loop.Run(lastInput + SettleMs);
-        return (Invariants.Check(recorder, storage, history, twilio), world.Faults);
+        return ([.. world.Deadlocks, .. Invariants.Check(recorder, storage, history, twilio)], world.Faults);
     }
 
     /// <summary>Plans every sender's messages up front (STOP, START and erasures among them); returns when the last is sent.</summary>

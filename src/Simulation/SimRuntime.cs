@@ -80,7 +80,15 @@ internal sealed class SimRuntime
 
             Forward(Activation(key).Run(g => method((TGrain)g), interleave), answer, caller);
         });
-        _world.Loop.At(ResponseTimeoutMs, () => answer.TrySetException(new TimeoutException($"no answer from {key}")));
+        var sent = _world.Loop.Now;
+        _world.Loop.At(ResponseTimeoutMs, () =>
+        {
+            if (answer.TrySetException(new TimeoutException($"no answer from {key}"))
+                && caller == _world.Incarnation && !_world.Hangs.Any(h => h.From < _world.Loop.Now && h.To > sent))
+            {
+                _world.Deadlocks.Add($"deadlock: a call to {key} at {sent} ms got no answer in {ResponseTimeoutMs / 1000} s while storage answered");
+            }
+        });
         return answer.Task;
     }
 

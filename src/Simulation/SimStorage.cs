@@ -43,7 +43,13 @@ internal sealed class SimStorage(SimWorld world, DeepCopier copier)
         }
 
         var applied = !hang || draw == Schedule.MaxChoice;
-        return world.Effect(hang ? 5_000 + (world.Choices.Draw() * 500) : 2, () =>
+        var delay = hang ? 5_000 + (world.Choices.Draw() * 500L) : 2;
+        if (hang)
+        {
+            world.Hangs.Add((world.Loop.Now, world.Loop.Now + delay));
+        }
+
+        return world.Effect(delay, () =>
         {
             var current = _rows.TryGetValue(key, out var row) ? row.ETag : 0;
             if (current != etag)

@@ -45,6 +45,12 @@ internal sealed class SimWorld(Schedule schedule)
 
     public event Action? Crashed;
 
+    /// <summary>When storage hangs (start, end): a call may then wait past the response timeout without anything being wrong.</summary>
+    public List<(long From, long To)> Hangs { get; } = [];
+
+    /// <summary>Calls that timed out while storage answered and the process ran: grains waiting for each other.</summary>
+    public List<string> Deadlocks { get; } = [];
+
     public DateTimeOffset Now => Loop.Clock;
 
     /// <summary>Where a replay with --trace writes what happens (null: nowhere).</summary>
