@@ -90,6 +90,22 @@ public sealed class EndingBookkeepingTests(SlowRetryClusterFixture fixture)
         await Eventually.HoldsAsync(async () => await Reminders.ReadRow(outbound.GetGrainId(), RetryReminder) is null, Timeout, "the retry reminder to be released at its tick");
     }
 
+    [Fact]
+    public async Task A_reply_given_up_that_Twilio_then_reports_delivered_leaves_the_failed_list_and_is_not_resent()
+    {
+        var (id, outbound) = NewOutbound();
+        fixture.Outbox.ScriptFor(id, new SendResult(SendOutcome.Permanent, HttpStatus: 400, ErrorCode: "21211", Error: "Invalid 'To' Phone Number"));
+        await outbound.Send(new OutboundSms(id.Split(':')[0], "hello", "test"));
+        await Eventually.HoldsAsync(() => IndexedAsFailedAsync(id), Timeout, "the refusal to be indexed as failed");
+
+        // A late callback says Twilio had it after all (the failed answer came from something in between).
+        await outbound.RecordStatus("delivered", null, "SM00000000000000000000000000000043");
+
+        Assert.Equal(DeliveryStatus.Delivered, (await outbound.GetView())!.Status);
+        Assert.False(await IndexedAsFailedAsync(id));
+        Assert.Null(await outbound.Resend()); // delivered: an operator's resend would send it twice
+    }
+
     private (string Id, IOutboundSmsGrain Grain) NewOutbound()
     {
         var id = OutboundId.For(TestSms.NewPhone(), TestSms.NewSid(), "test");
