@@ -56,16 +56,8 @@ public sealed class OutboundRetryTests(ClusterFixture fixture)
     [Fact]
     public async Task A_retry_after_a_timeout_asks_Twilio_first_and_adopts_what_it_took()
     {
-        var phone = TestSms.NewPhone();
-        var id = OutboundId.For(phone, TestSms.NewSid(), "test");
-        var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(id);
-        fixture.Outbox.ScriptFor(id, CapturingSmsSender.AnswerLost);
+        var (id, view) = await SentAfterAsync(CapturingSmsSender.AnswerLost);
 
-        await outbound.Send(new OutboundSms(phone, "hello", "test"));
-        await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status == DeliveryStatus.Accepted, Timeout, "acceptance");
-        await Task.Delay(300);
-
-        var view = (await outbound.GetView())!;
         Assert.Contains(id, fixture.Outbox.LookedUp);
         Assert.Single(fixture.Outbox.Sent, s => s.OutboundId == id); // found in the list: never sent a second time
         Assert.False(view.PossibleDuplicate);
@@ -75,17 +67,25 @@ public sealed class OutboundRetryTests(ClusterFixture fixture)
     [Fact]
     public async Task A_retry_after_a_timeout_Twilio_did_not_take_is_sent_again_and_not_flagged()
     {
+        var (id, view) = await SentAfterAsync(new SendResult(SendOutcome.Retryable, Error: "TaskCanceledException: the request timed out"));
+
+        Assert.Contains(id, fixture.Outbox.LookedUp);
+        Assert.Single(fixture.Outbox.AcceptedFor(id.Split(':')[0]));
+        Assert.False(view.PossibleDuplicate); // Twilio's list showed the first never arrived
+    }
+
+    /// <summary>A message whose first attempt answers <paramref name="first"/>, once it is accepted.</summary>
+    private async Task<(string Id, OutboundView View)> SentAfterAsync(SendResult first)
+    {
         var phone = TestSms.NewPhone();
         var id = OutboundId.For(phone, TestSms.NewSid(), "test");
         var outbound = fixture.Grains.GetGrain<IOutboundSmsGrain>(id);
-        fixture.Outbox.ScriptFor(id, new SendResult(SendOutcome.Retryable, Error: "TaskCanceledException: the request timed out"));
+        fixture.Outbox.ScriptFor(id, first);
 
         await outbound.Send(new OutboundSms(phone, "hello", "test"));
         await Eventually.HoldsAsync(async () => (await outbound.GetView())!.Status == DeliveryStatus.Accepted, Timeout, "acceptance");
-
-        Assert.Contains(id, fixture.Outbox.LookedUp);
-        Assert.Single(fixture.Outbox.AcceptedFor(phone));
-        Assert.False((await outbound.GetView())!.PossibleDuplicate); // Twilio's list showed the first never arrived
+        await Task.Delay(300); // nothing more is sent after the acceptance
+        return (id, (await outbound.GetView())!);
     }
 
     [Fact]
