@@ -46,4 +46,6 @@ public enum AcceptOutcome
     OptedOut = 3,
     OptedIn = 4,
     IgnoredWhileOptedOut = 5,
+    /// <summary>From a country outside Guard:AllowedCountries: recorded, not answered.</summary>
+    NotServed = 6,
 }

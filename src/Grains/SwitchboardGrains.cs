@@ -7,6 +7,7 @@ using Switchboard.Grains.Summary;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Employees;
+using Switchboard.Grains.Guard;
 using Switchboard.Grains.Outbound;
 using Switchboard.Grains.Retention;
 using Switchboard.Grains.Timesheets;
@@ -27,6 +28,8 @@ public static class SwitchboardGrains
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationStorageBudget>());
         services.AddValidatedOptions<OutboundOptions>(configuration, OutboundOptions.Section);
         services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
+        services.AddValidatedOptions<GuardOptions>(configuration, GuardOptions.Section);
+        services.TryAddSingleton<CountryGuard>();
 
         services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);
         services.AddValidatedOptions<QualityOptions>(configuration, QualityOptions.Section);

@@ -37,6 +37,6 @@ public sealed class TimesheetStep(IGrainFactory grains, IOptions<EmployeeOptions
                 Intent.Undo => await sheet.Undo(sid, today),
                 _ => new TimesheetOutcome(OutcomeKind.Help),
             };
-        return context with { Outcome = outcome with { EmployeeName = employee.Name } };
+        return context with { Outcome = outcome with { EmployeeName = employee.Name }, SenderRegistered = !employee.IsGuest };
     }
 }

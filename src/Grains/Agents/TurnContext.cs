@@ -33,6 +33,9 @@ public sealed record TurnContext(string Phone, string MessageSid, string Text, D
 
     /// <summary>Photos and files attached to the message (they are not read).</summary>
     [Id(7)] public int MediaCount { get; init; }
+
+    /// <summary>Timesheet step: the sender is an employee an operator registered (not a guest, not unknown).</summary>
+    [Id(8)] public bool SenderRegistered { get; init; }
 }
 
 /// <summary>The planner's reading of one SMS.</summary>

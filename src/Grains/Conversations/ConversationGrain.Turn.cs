@@ -1,5 +1,6 @@
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Guard;
 using Switchboard.Grains.Telemetry;
 
 namespace Switchboard.Grains.Conversations;
@@ -92,7 +93,7 @@ public sealed partial class ConversationGrain
     private async Task FinishTurnAsync(ActiveTurn turn, TurnAction.Finish finish)
     {
         var sms = Engine.Message;
-        var (reply, error) = (finish.Reply, finish.Error);
+        var (outcome, reply, error) = (finish.Outcome, finish.Reply, finish.Error);
         if (finish.Outcome == TurnOutcome.Failed)
         {
             ConversationLog.TurnFailed(logger, Masked, sms.MessageSid, Engine.StepName, error ?? "");
@@ -101,6 +102,11 @@ public sealed partial class ConversationGrain
         if (string.IsNullOrWhiteSpace(reply))
         {
             error ??= "no reply was produced";
+        }
+        else if (!await ReplyGrantedAsync(turn))
+        {
+            (outcome, error) = (TurnOutcome.Withheld, "reply withheld: Guard:UnregisteredReplies to unregistered numbers already sent in this window");
+            SwitchboardMetrics.WithheldReplies.Add(1);
         }
         else
         {
@@ -116,10 +122,10 @@ public sealed partial class ConversationGrain
         }
 
         var completedAt = time.GetUtcNow();
-        await History.WriteFinishedAsync(State.RecordedTurns, TurnRecord.For(sms, finish.Outcome, completedAt, reply, turn.ReplyId, turn.Timings, error, _telemetry.TraceId));
-        _telemetry.EndTurn(finish.Outcome.ToString(), error);
+        await History.WriteFinishedAsync(State.RecordedTurns, TurnRecord.For(sms, outcome, completedAt, reply, turn.ReplyId, turn.Timings, error, _telemetry.TraceId));
+        _telemetry.EndTurn(outcome.ToString(), error);
         Timers.StopInterim();
-        (finish.Outcome == TurnOutcome.Answered ? SwitchboardMetrics.TurnsAnswered : SwitchboardMetrics.TurnsFailed).Add(1);
+        (outcome == TurnOutcome.Failed ? SwitchboardMetrics.TurnsFailed : SwitchboardMetrics.TurnsAnswered).Add(1);
         SwitchboardMetrics.TurnDuration.Record((completedAt - turn.StartedAt).TotalMilliseconds);
 
         // Not written now: the history has the turn, and the next message (or going idle) writes the state. A crash
@@ -134,6 +140,26 @@ public sealed partial class ConversationGrain
         Engine.BeginIfIdle(Phone, time.GetUtcNow());
         _telemetry.StartTurn(Engine.Message, resumed: false);
         Timers.Arm(TimeSpan.Zero, State.Turn!, AdvanceAsync); // on a timer: a failure there must not retry this finish
+    }
+
+    /// <summary>
+    /// Whether the turn's reply may go: always to a registered employee; to anyone else (unknown, a guest) only while
+    /// Guard:UnregisteredReplies lasts, asked once per turn (a finish tried again does not take twice).
+    /// </summary>
+    private async Task<bool> ReplyGrantedAsync(ActiveTurn turn)
+    {
+        if (turn.Context.SenderRegistered || turn.ReplyGranted || turn.ReplyId is not null)
+        {
+            return true;
+        }
+
+        if (turn.Context.Outcome is null && await GrainFactory.GetGrain<IEmployeeGrain>(Phone).Get() is { IsGuest: false })
+        {
+            return true; // the turn failed before the timesheet step looked the sender up: an employee's apology goes
+        }
+
+        turn.ReplyGranted = await GrainFactory.GetGrain<IUnregisteredReplyBudgetGrain>(0).TryTake();
+        return turn.ReplyGranted;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Guard;
 using Switchboard.Grains.Summary;
 using Switchboard.Grains.Telemetry;
 
@@ -31,6 +32,7 @@ public sealed partial class ConversationGrain(
     IOptions<ConversationOptions> options,
     IOptions<AgentOptions> agentOptions,
     IConversationHistory history,
+    CountryGuard guard,
     TimeProvider time,
     SiloActivity activity,
     ILogger<ConversationGrain> logger)
@@ -136,7 +138,7 @@ public sealed partial class ConversationGrain(
 
     private async Task<AcceptOutcome> Receive(InboundSms sms)
     {
-        if (ConversationIntake.Decide(State, sms, options.Value) is not { } decision)
+        if (ConversationIntake.Decide(State, sms, options.Value, served: guard.Serves(Phone)) is not { } decision)
         {
             SwitchboardMetrics.DuplicateMessages.Add(1);
             ConversationLog.Duplicate(logger, Masked, sms.MessageSid);
@@ -156,6 +158,11 @@ public sealed partial class ConversationGrain(
         {
             SwitchboardMetrics.DroppedMessages.Add(1);
             ConversationLog.InboxFull(logger, Masked, sms.MessageSid, State.Inbox.Count);
+        }
+        else if (decision.Outcome == AcceptOutcome.NotServed)
+        {
+            SwitchboardMetrics.NotServedMessages.Add(1);
+            GuardLog.NotServed(logger, Masked, sms.MessageSid);
         }
 
         var startTurn = !_resumeDue && Engine.BeginIfIdle(Phone, time.GetUtcNow());

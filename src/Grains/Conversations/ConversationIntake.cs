@@ -22,8 +22,12 @@ public static class ConversationIntake
     public const string OptOutNotice = "opt-out";
     public const string OptInNotice = "opt-in";
 
-    /// <summary>Null for a redelivery (its MessageSid was taken in lately).</summary>
-    public static IntakeDecision? Decide(ConversationState state, InboundSms sms, ConversationOptions options)
+    /// <summary>
+    /// Null for a redelivery (its MessageSid was taken in lately). A number the service does not serve
+    /// (<paramref name="served"/> false: its country is not allowed) is recorded and never answered; its STOP and START
+    /// still count.
+    /// </summary>
+    public static IntakeDecision? Decide(ConversationState state, InboundSms sms, ConversationOptions options, bool served = true)
     {
         if (state.Recent.Contains(sms.MessageSid))
         {
@@ -31,7 +35,7 @@ public static class ConversationIntake
         }
 
         // Twilio answers STOP and START itself on SMS, not on WhatsApp: there the person hears it from us.
-        var confirm = sms.Channel == MessageChannel.WhatsApp;
+        var confirm = sms.Channel == MessageChannel.WhatsApp && served;
         if (OptOutKeywords.IsOptOut(sms.Body))
         {
             return new(AcceptOutcome.OptedOut, confirm ? OptOutNotice : null, TurnOutcome.OptedOut);
@@ -41,6 +45,11 @@ public static class ConversationIntake
         {
             // Only an opted-out sender is opted back in: otherwise "yes" answers a question like any message.
             return new(AcceptOutcome.OptedIn, confirm ? OptInNotice : null, TurnOutcome.OptedIn);
+        }
+
+        if (!served)
+        {
+            return new(AcceptOutcome.NotServed, null, TurnOutcome.NotServed);
         }
 
         if (state.OptedOut)

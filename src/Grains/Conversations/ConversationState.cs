@@ -79,6 +79,9 @@ public sealed class ActiveTurn
 
     /// <summary>The turn's reply was handed over as this outbound message: a finish tried again does not hand it over again.</summary>
     [Id(6)] public string? ReplyId { get; set; }
+
+    /// <summary>The reply to an unregistered sender was granted from Guard:UnregisteredReplies: a finish tried again takes no more.</summary>
+    [Id(7)] public bool ReplyGranted { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.StepTiming")]
@@ -127,4 +130,10 @@ public enum TurnOutcome
     OptedIn = 3,
     Dropped = 4,
     IgnoredWhileOptedOut = 5,
+
+    /// <summary>From a country outside Guard:AllowedCountries: no agent step ran, nothing was sent.</summary>
+    NotServed = 6,
+
+    /// <summary>Answered by the agents, but the reply to an unregistered number was held back (Guard:UnregisteredReplies).</summary>
+    Withheld = 7,
 }

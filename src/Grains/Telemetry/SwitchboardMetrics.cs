@@ -14,6 +14,8 @@ public static class SwitchboardMetrics
 
     public static readonly Counter<long> DuplicateMessages = CreateCounter("switchboard.messages.duplicate", description: "Inbound messages dropped as redeliveries of a known MessageSid");
     public static readonly Counter<long> DroppedMessages = CreateCounter("switchboard.messages.dropped", description: "Inbound messages dropped because the sender's inbox was full");
+    public static readonly Counter<long> NotServedMessages = CreateCounter("switchboard.messages.not_served", description: "Inbound messages from countries outside Guard:AllowedCountries: acknowledged, not answered");
+    public static readonly Counter<long> WithheldReplies = CreateCounter("switchboard.replies.withheld", description: "Replies to unregistered numbers held back by Guard:UnregisteredReplies");
     public static readonly Counter<long> LostMessages = CreateCounter("switchboard.messages.lost", description: "Messages acknowledged in OneWay mode that the conversation could not persist");
     public static readonly Counter<long> TurnsAnswered = CreateCounter("switchboard.turns.answered");
     public static readonly Counter<long> TurnsFailed = CreateCounter("switchboard.turns.failed");

@@ -42,6 +42,7 @@ public sealed class SwitchboardFactory(
             ["Twilio:Enabled"] = "true",
             ["Admin:ApiKey"] = AdminKey,
             ["Employees:AutoEnroll"] = "true",
+            ["Guard:UnregisteredReplies"] = "1000000", // every sender is a guest here; GuardTests test the cap
             ["Outbound:InitialBackoff"] = "00:00:00.100",
             ["Outbound:MaxBackoff"] = "00:00:00.500",
         };
