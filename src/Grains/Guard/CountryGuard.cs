@@ -11,5 +11,8 @@ public sealed class CountryGuard(IOptions<GuardOptions> guard, IOptions<TwilioOp
 
     public IReadOnlySet<string> Regions => _regions;
 
-    public bool Serves(string e164) => E164.RegionOf(e164) is { } region && _regions.Contains(region);
+    public bool Serves(string e164) => _regions.Contains(EveryCountry) || (E164.RegionOf(e164) is { } region && _regions.Contains(region));
+
+    /// <summary>Guard:AllowedCountries "*": no country is refused (Development, where any number may try the service).</summary>
+    public const string EveryCountry = "*";
 }

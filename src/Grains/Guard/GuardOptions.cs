@@ -12,8 +12,9 @@ public sealed class GuardOptions
     public const string Section = "Guard";
 
     /// <summary>
-    /// ISO 3166 region codes replies may go to, separated by commas ("AU,NZ"). Empty: the regions of Twilio:FromNumber
-    /// and Webhook:DefaultRegion. A message from elsewhere is acknowledged and recorded, runs no agent step and is not answered.
+    /// ISO 3166 region codes replies may go to, separated by commas ("AU,NZ"), or "*" for every country. Empty: the
+    /// regions of Twilio:FromNumber and Webhook:DefaultRegion. A message from elsewhere is acknowledged and recorded,
+    /// runs no agent step and is not answered.
     /// </summary>
     public string? AllowedCountries { get; set; }
 

@@ -28,7 +28,8 @@ public class ClusterFixture : IAsyncLifetime
         ["Twilio:AccountSid"] = "AC00000000000000000000000000000000",
         ["Twilio:FromNumber"] = "+15005550006",
         ["Employees:AutoEnroll"] = "true",
-        ["Guard:UnregisteredReplies"] = "1000000", // every sender is a guest here; GuardTests test the cap
+        ["Guard:UnregisteredReplies"] = "1000000", // every sender is a guest here; GuardTests test the guards
+        ["Guard:AllowedCountries"] = "*",
         ["Conversation:StepRetryBackoff"] = "00:00:00.050",
         ["Conversation:ReminderPeriod"] = "00:00:01",
         ["Outbound:InitialBackoff"] = "00:00:00.050",
