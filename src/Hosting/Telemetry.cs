@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -85,34 +84,5 @@ public static class Telemetry
             parameters.Name == AspNetCoreRequest || parameters.Kind == System.Diagnostics.ActivityKind.Internal
                 ? new SamplingResult(SamplingDecision.RecordAndSample)
                 : new SamplingResult(SamplingDecision.Drop);
-    }
-
-    /// <summary>
-    /// Masks phone numbers in span names and string attributes, as the logs do: request URLs and paths
-    /// (/admin/conversations/%2B1555…, /twilio/status?id=+1555…:SM…:reply), storage URLs keyed by number, grain ids.
-    /// </summary>
-    private sealed class PhoneMaskingProcessor : BaseProcessor<Activity>
-    {
-        public override void OnEnd(Activity data)
-        {
-            if (PhoneMask.HasNumbersIn(data.DisplayName))
-            {
-                data.DisplayName = PhoneMask.MaskNumbersIn(data.DisplayName);
-            }
-
-            List<KeyValuePair<string, string>>? masked = null;
-            foreach (var (key, value) in data.TagObjects)
-            {
-                if (value is string text && PhoneMask.HasNumbersIn(text))
-                {
-                    (masked ??= []).Add(new(key, PhoneMask.MaskNumbersIn(text)));
-                }
-            }
-
-            foreach (var (key, text) in masked ?? [])
-            {
-                data.SetTag(key, text);
-            }
-        }
     }
 }
