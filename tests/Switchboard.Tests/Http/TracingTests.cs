@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Switchboard.Contracts;
 using Switchboard.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -114,6 +115,38 @@ public sealed class TracingTests(TracingFixture fixture, ITestOutputHelper outpu
         Assert.DoesNotContain(fixture.Otlp.Requests, body => body.AsSpan().IndexOf(digits) >= 0);
     }
 
+    [Fact]
+    public async Task A_reply_Twilio_refuses_with_the_number_in_its_error_is_exported_with_the_number_masked_only()
+    {
+        var phone = TestSms.NewPhone();
+        var refusal = $"The 'To' number {phone} is not a valid phone number.";
+        fixture.Twilio.ScriptFor(phone, FakeAnswer.TwilioError(400, 21211, message: refusal));
+        var client = fixture.Factory.CreateClient();
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var request = SwitchboardFactory.SignedSms(phone, "check my timesheet");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+
+        // The refused send's status is Twilio's text, with the number masked.
+        FakeOtlpReceiver.Span? send = null;
+        await Eventually.HoldsAsync(
+            () => (send = fixture.Otlp.Spans.FirstOrDefault(s => s.TraceId == traceId && s.Name == "send" && s.StatusMessage.Length > 0)) is not null,
+            Timeout,
+            "the refused send's span");
+        Assert.Contains(refusal.Replace(phone, PhoneMask.Mask(phone), StringComparison.Ordinal), send!.StatusMessage, StringComparison.Ordinal);
+
+        // Metrics exported after the refusal was counted (OTEL_METRIC_EXPORT_INTERVAL), and scraped.
+        var metricsSoFar = fixture.Otlp.MetricsRequests.Count;
+        await Eventually.HoldsAsync(() => fixture.Otlp.MetricsRequests.Count >= metricsSoFar + 2, Timeout, "two more metrics exports");
+        var scraped = await client.GetStringAsync("/metrics");
+
+        // No exported byte holds the number, with or without its "+": spans, their events and status, metrics, logs.
+        var digits = phone.TrimStart('+');
+        Assert.DoesNotContain(fixture.Otlp.AllRequests, body => Contains(body, digits));
+        Assert.DoesNotContain(digits, scraped, StringComparison.Ordinal);
+    }
+
     /// <summary>The spans of the one trace that holds all that a turn is made of, or none yet.</summary>
     private static IReadOnlyList<FakeOtlpReceiver.Span> CompleteTrace(IReadOnlyList<FakeOtlpReceiver.Span> spans, string traceId) =>
         spans.GroupBy(s => s.TraceId)
@@ -129,15 +162,16 @@ public sealed class TracingTests(TracingFixture fixture, ITestOutputHelper outpu
 }
 
 /// <summary>
-/// An OTLP/HTTP trace receiver on loopback (POST /v1/traces, application/x-protobuf) that reads just enough of
-/// ExportTraceServiceRequest by hand: resource_spans (1) → scope_spans (2) → spans (2) → trace_id (1), span_id (2),
-/// parent_span_id (4), name (5), kind (6).
+/// An OTLP/HTTP receiver on loopback (POST /v1/traces, /v1/metrics, /v1/logs, application/x-protobuf) that keeps every
+/// body and reads just enough of ExportTraceServiceRequest by hand: resource_spans (1) → scope_spans (2) → spans (2) →
+/// trace_id (1), span_id (2), parent_span_id (4), name (5), kind (6), status (15) → message (2).
 /// </summary>
 public sealed class FakeOtlpReceiver : IAsyncLifetime
 {
     private readonly ConcurrentQueue<Span> _spans = new();
     private readonly ConcurrentQueue<byte[]> _requests = new();
     private readonly ConcurrentQueue<byte[]> _metrics = new();
+    private readonly ConcurrentQueue<byte[]> _logs = new();
     private WebApplication? _app;
 
     public enum SpanKind
@@ -150,17 +184,20 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
         Consumer = 5,
     }
 
-    public sealed record Span(string TraceId, string SpanId, string? ParentSpanId, string Name, SpanKind Kind);
+    public sealed record Span(string TraceId, string SpanId, string? ParentSpanId, string Name, SpanKind Kind, string StatusMessage);
 
     public string BaseUrl { get; private set; } = "";
 
     public IReadOnlyList<Span> Spans => [.. _spans];
 
-    /// <summary>Every export request as received, to look for what must not be in it.</summary>
+    /// <summary>Every trace export request (POST /v1/traces) as received, to look for what must not be in it.</summary>
     public IReadOnlyList<byte[]> Requests => [.. _requests];
 
     /// <summary>Every metrics export request (POST /v1/metrics) as received.</summary>
     public IReadOnlyList<byte[]> MetricsRequests => [.. _metrics];
+
+    /// <summary>Every export request of any signal (traces, metrics, logs) as received.</summary>
+    public IReadOnlyList<byte[]> AllRequests => [.. _requests, .. _metrics, .. _logs];
 
     public async Task InitializeAsync()
     {
@@ -168,25 +205,15 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _app = builder.Build();
-        _app.MapPost("/v1/traces", async (HttpRequest request) =>
+        _app.MapPost("/v1/traces", (HttpRequest request) => KeepAsync(request, _requests, body =>
         {
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body);
-            _requests.Enqueue(body.ToArray());
-            foreach (var span in ReadSpans(body.ToArray()))
+            foreach (var span in ReadSpans(body))
             {
                 _spans.Enqueue(span);
             }
-
-            return Results.Bytes([], "application/x-protobuf"); // an empty ExportTraceServiceResponse
-        });
-        _app.MapPost("/v1/metrics", async (HttpRequest request) =>
-        {
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body);
-            _metrics.Enqueue(body.ToArray());
-            return Results.Bytes([], "application/x-protobuf"); // an empty ExportMetricsServiceResponse
-        });
+        }));
+        _app.MapPost("/v1/metrics", (HttpRequest request) => KeepAsync(request, _metrics));
+        _app.MapPost("/v1/logs", (HttpRequest request) => KeepAsync(request, _logs));
         await _app.StartAsync();
         BaseUrl = _app.Urls.First();
     }
@@ -199,6 +226,16 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
         }
     }
 
+    /// <summary>Keeps an export request's body and answers with an empty Export*ServiceResponse.</summary>
+    private static async Task<IResult> KeepAsync(HttpRequest request, ConcurrentQueue<byte[]> into, Action<byte[]>? read = null)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        into.Enqueue(body.ToArray());
+        read?.Invoke(body.ToArray());
+        return Results.Bytes([], "application/x-protobuf");
+    }
+
     public static IEnumerable<Span> ReadSpans(byte[] request) =>
         from resourceSpans in Fields(request, 1)
         from scopeSpans in Fields(resourceSpans, 2)
@@ -207,7 +244,7 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
 
     private static Span ReadSpan(ReadOnlyMemory<byte> span)
     {
-        string traceId = "", spanId = "", name = "";
+        string traceId = "", spanId = "", name = "", status = "";
         string? parent = null;
         var kind = SpanKind.Unspecified;
         foreach (var (field, value, number) in Read(span))
@@ -219,10 +256,11 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
                 case 4 when value.Length > 0: parent = Convert.ToHexStringLower(value.Span); break;
                 case 5: name = Encoding.UTF8.GetString(value.Span); break;
                 case 6: kind = (SpanKind)number; break;
+                case 15: status = string.Concat(Fields(value, 2).Select(m => Encoding.UTF8.GetString(m.Span))); break;
             }
         }
 
-        return new Span(traceId, spanId, parent, name, kind);
+        return new Span(traceId, spanId, parent, name, kind, status);
     }
 
     /// <summary>The length-delimited values of one field number.</summary>

@@ -189,9 +189,12 @@ public sealed record FakeAnswer(int Status, string Body, string ContentType = "a
 
     public static FakeAnswer Html(int status) => new(status, $"<html><head><title>{status}</title></head><body><h1>{status} Service Temporarily Unavailable</h1></body></html>", "text/html");
 
-    /// <summary>A Twilio JSON error (what the SDK parses into ApiException with Code and Status).</summary>
-    public static FakeAnswer TwilioError(int status, int code, string? retryAfter = null) => new(
-        status, JsonSerializer.Serialize(new { code, message = $"Error {code}", more_info = $"https://www.twilio.com/docs/errors/{code}", status }), RetryAfter: retryAfter);
+    /// <summary>
+    /// A Twilio JSON error (what the SDK parses into ApiException with Code and Status), with Twilio's own text if
+    /// given (21211's quotes the number: "The 'To' number +61… is not a valid phone number.").
+    /// </summary>
+    public static FakeAnswer TwilioError(int status, int code, string? retryAfter = null, string? message = null) => new(
+        status, JsonSerializer.Serialize(new { code, message = message ?? $"Error {code}", more_info = $"https://www.twilio.com/docs/errors/{code}", status }), RetryAfter: retryAfter);
 
     /// <summary>A 201 the SDK parses without complaint, but with no message sid.</summary>
     public static FakeAnswer CreatedWithoutSid => new(201, """{"status":"queued","body":"?"}""");
