@@ -30,6 +30,9 @@ public static class SwitchboardGrains
         services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
         services.AddValidatedOptions<GuardOptions>(configuration, GuardOptions.Section);
         services.TryAddSingleton<CountryGuard>();
+        // A local silo runs without a key; elsewhere a missing one stops the host at start.
+        services.AddValidatedOptions<PrivacyOptions>(configuration, PrivacyOptions.Section)
+            .PostConfigure(o => o.HashKey = isDevelopment && string.IsNullOrEmpty(o.HashKey) ? PrivacyOptions.DevelopmentHashKey : o.HashKey);
 
         services.AddValidatedOptions<BrandingOptions>(configuration, BrandingOptions.Section);
         services.AddValidatedOptions<QualityOptions>(configuration, QualityOptions.Section);

@@ -19,6 +19,7 @@ namespace Switchboard.Grains.Employees;
 public sealed class EmployeeGrain(
     [PersistentState("employee", StorageNames.State)] IPersistentState<EmployeeState> state,
     IOptions<TimesheetOptions> timesheet,
+    IOptions<PrivacyOptions> privacy,
     Branding branding,
     [FromKeyedServices(EmployeeGrain.ReminderClock)] TimeProvider time,
     ILogger<EmployeeGrain> logger)
@@ -92,9 +93,10 @@ public sealed class EmployeeGrain(
 
     public async Task<Employee> EnrollGuest()
     {
+        // An enrolled guest keeps the id stored with it (also one derived before ids were keyed): its hours are filed under it.
         if (!State.IsRegistered)
         {
-            State.EmployeeId = GuestId(Phone);
+            State.EmployeeId = GuestId(Phone, privacy.Value.HashKey);
             State.Name = Branding.GuestName;
             State.IsGuest = true;
             await state.WriteOrReloadAsync(this);
@@ -166,14 +168,15 @@ public sealed class EmployeeGrain(
     }
 
     /// <summary>
-    /// "guest-" and the first 16 hex digits of the SHA-256 of the number's digits: derived from the number, so a guest
-    /// enrolled again (after a removal) finds their hours again, but it does not carry the number into logs, timesheet
-    /// keys and exports. A pseudonym, not a secret: anyone can hash every possible number.
+    /// "guest-" and the first 16 hex digits of the HMAC-SHA256 of the number's digits keyed with Privacy:HashKey:
+    /// derived from the number, so a guest enrolled again (after a removal) finds their hours again, but it does not
+    /// carry the number into logs, timesheet keys and exports, and without the key it cannot be traced back to the
+    /// number by hashing every possible one (a masked US number leaves a thousand).
     /// </summary>
-    public static string GuestId(string phone)
+    public static string GuestId(string phone, string hashKey)
     {
         var digits = new string([.. phone.Where(char.IsAsciiDigit)]);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(digits));
+        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(hashKey), Encoding.UTF8.GetBytes(digits));
         return "guest-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
 

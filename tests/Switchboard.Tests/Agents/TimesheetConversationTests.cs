@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
+using Switchboard.Grains;
 using Switchboard.Grains.Agents;
 using Switchboard.Grains.Agents.Rules;
 using Switchboard.Grains.Employees;
@@ -123,8 +124,8 @@ public sealed class TimesheetConversationTests(ClusterFixture fixture)
         Assert.Equal("Guest", guest.Name);
         // Not the number (it is logged and keys the timesheet), but always the same for it.
         Assert.Matches("^guest-[0-9a-f]{16}$", guest.EmployeeId);
-        Assert.Equal(EmployeeGrain.GuestId(phone), guest.EmployeeId);
-        Assert.NotEqual(EmployeeGrain.GuestId(TestSms.NewPhone()), guest.EmployeeId);
+        Assert.Equal(EmployeeGrain.GuestId(phone, PrivacyOptions.DevelopmentHashKey), guest.EmployeeId);
+        Assert.NotEqual(EmployeeGrain.GuestId(TestSms.NewPhone(), PrivacyOptions.DevelopmentHashKey), guest.EmployeeId);
     }
 
     [Fact]

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Switchboard.Contracts;
+using Switchboard.Grains;
+using Switchboard.Grains.Agents;
 using Switchboard.Grains.Employees;
 using Switchboard.Grains.Timesheets;
 using Switchboard.Tests.Infrastructure;
@@ -34,7 +38,7 @@ public sealed class GuestRegistrationTests(ClusterFixture fixture)
         Assert.Contains("Logged 8h on Apollo", guest, StringComparison.Ordinal);
         Assert.Contains("Apollo 8h. Total: 8h.", registered, StringComparison.Ordinal);
         Assert.Contains("Apollo 8h. Total: 8h.", again, StringComparison.Ordinal);
-        Assert.Equal(0, (await fixture.Grains.GetGrain<ITimesheetGrain>(EmployeeGrain.GuestId(phone)).Status(Today)).Week!.TotalHours);
+        Assert.Equal(0, (await fixture.Grains.GetGrain<ITimesheetGrain>(EmployeeGrain.GuestId(phone, PrivacyOptions.DevelopmentHashKey)).Status(Today)).Week!.TotalHours);
     }
 
     [Fact]
@@ -67,6 +71,24 @@ public sealed class GuestRegistrationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_guest_enrolled_before_ids_were_keyed_keeps_its_id_and_its_hours()
+    {
+        var phone = TestSms.NewPhone();
+        var unkeyed = GuestIdTests.Unkeyed(phone);
+        await fixture.Grains.GetGrain<ITimesheetGrain>(unkeyed).Log(new LogRequest(TestSms.NewSid(), Today, "Apollo", 8, Today));
+        // The directory entry as an earlier version stored it.
+        await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.State).WriteStateAsync(
+            "employee",
+            fixture.Grains.GetGrain<IEmployeeGrain>(phone).GetGrainId(),
+            new GrainState<EmployeeState>(new EmployeeState { EmployeeId = unkeyed, Name = Branding.GuestName, IsGuest = true }));
+
+        var status = await Conversations.SayAsync(phone, "hours");
+
+        Assert.Contains("Apollo 8h. Total: 8h.", status, StringComparison.Ordinal);
+        Assert.Equal(unkeyed, (await fixture.Grains.GetGrain<IEmployeeGrain>(phone).Get())!.EmployeeId);
+    }
+
+    [Fact]
     public async Task A_registration_that_stopped_after_the_hours_were_copied_does_not_double_them_when_done_again()
     {
         var phone = TestSms.NewPhone();
@@ -74,7 +96,7 @@ public sealed class GuestRegistrationTests(ClusterFixture fixture)
         await Conversations.SayAsync(phone, "log 8h on Apollo today");
         await Conversations.SayAsync(phone, "log 2h on Zeus today");
         // What a registration that crashed right after the employee's timesheet took the guest's over has written.
-        var guestSheet = fixture.Grains.GetGrain<ITimesheetGrain>(EmployeeGrain.GuestId(phone));
+        var guestSheet = fixture.Grains.GetGrain<ITimesheetGrain>(EmployeeGrain.GuestId(phone, PrivacyOptions.DevelopmentHashKey));
         await fixture.Grains.GetGrain<ITimesheetGrain>(employeeId).TakeOver(await guestSheet.HandOver());
         var stillGuest = await Conversations.SayAsync(phone, "hours");
 

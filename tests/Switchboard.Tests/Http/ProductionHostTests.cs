@@ -22,6 +22,17 @@ public sealed class ProductionHostTests(HttpFixture fixture)
     }
 
     [Fact]
+    public void A_missing_privacy_hash_key_stops_the_host_at_start_with_a_clear_message()
+    {
+        using var factory = new SwitchboardFactory(
+            fixture.Azurite.ConnectionString, fixture.Twilio.BaseUrl, new Dictionary<string, string?> { ["Privacy:HashKey"] = null }, "Production");
+
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains("Privacy:HashKey is required outside Development", error.Message);
+    }
+
+    [Fact]
     public void A_reminder_period_under_a_minute_stops_the_host_outside_Development()
     {
         using var factory = new SwitchboardFactory(

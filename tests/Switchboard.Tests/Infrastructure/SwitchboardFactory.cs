@@ -13,6 +13,7 @@ public sealed class SwitchboardFactory(
 {
     public const string AuthToken = "http-test-auth-token";
     public const string AdminKey = "http-test-admin-key-0123456789";
+    public const string HashKey = "http-test-privacy-hash-key-0123456789";
     public const string FromNumber = "+15005550006";
     public const string WhatsAppFrom = "whatsapp:+14155238886";
     public const string WebhookBaseUrl = "https://switchboard.example.test";
@@ -41,6 +42,7 @@ public sealed class SwitchboardFactory(
             ["Twilio:WebhookBaseUrl"] = WebhookBaseUrl,
             ["Twilio:Enabled"] = "true",
             ["Admin:ApiKey"] = AdminKey,
+            ["Privacy:HashKey"] = HashKey,
             ["Employees:AutoEnroll"] = "true",
             ["Guard:UnregisteredReplies"] = "1000000", // every sender is a guest here; GuardTests test the guards
             ["Guard:AllowedCountries"] = "*",
