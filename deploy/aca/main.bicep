@@ -9,7 +9,8 @@
 //
 // Two phases, because the apps read their secrets from Key Vault at start:
 //   1. deploy with deployApps=false: network, storage, Key Vault (with the storage connection string), identity, environment;
-//   2. put twilio-auth-token and admin-api-key into the vault (az keyvault secret set), deploy again with deployApps=true.
+//   2. put twilio-auth-token, admin-api-key and privacy-hash-key into the vault (az keyvault secret set), deploy again
+//      with deployApps=true.
 // Nothing here holds a secret value: the only one Bicep handles (the storage key) goes straight into the vault.
 
 targetScope = 'resourceGroup'
@@ -220,6 +221,14 @@ var appSecrets = [
   twilioTokenSecret
   adminKeySecret
 ]
+// Only the silos derive ids from numbers (guest ids).
+var siloSecrets = concat(appSecrets, [
+  {
+    name: 'privacy-hash-key'
+    keyVaultUrl: '${vault.properties.vaultUri}secrets/privacy-hash-key'
+    identity: appIdentity.id
+  }
+])
 
 var registries = empty(registryServer) ? [] : [
   {
@@ -287,6 +296,10 @@ var siloOnlyEnv = [
   {
     name: 'Twilio__AccountSid'
     value: twilioAccountSid
+  }
+  {
+    name: 'Privacy__HashKey'
+    secretRef: 'privacy-hash-key'
   }
   {
     // Every silo advertises the environment's private IP; its ports tell the silos apart.
@@ -363,7 +376,7 @@ resource silos 'Microsoft.App/containerApps@2024-03-01' = [for i in range(0, sil
           }
         ]
       }
-      secrets: appSecrets
+      secrets: siloSecrets
       registries: registries
     }
     template: {
