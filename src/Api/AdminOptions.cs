@@ -14,7 +14,7 @@ public sealed class AdminOptions
     [MinLength(16, ErrorMessage = "Admin:ApiKey must have at least 16 characters.")]
     public string ApiKey { get; set; } = "";
 
-    /// <summary>Whether a presented key (admin header, dashboard password) is the configured one; constant time.</summary>
+    /// <summary>Whether a presented key (header X-Api-Key) is the configured one; constant time.</summary>
     public bool Accepts(string presented) =>
         ApiKey.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(ApiKey));
 }

@@ -4,43 +4,61 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Api;
 
 /// <summary>
-/// The Orleans dashboard, served by each silo and by the stand-alone front end, has no login of its own. Outside
-/// Development it asks for HTTP Basic credentials whose password is Admin:ApiKey (any user name); browsers remember
-/// them for the dashboard's own data requests.
+/// The Orleans dashboard, served by each silo and by the stand-alone front end, has no login of its own. Open in
+/// Development; elsewhere it is off (404) unless Dashboard:Username and Dashboard:Password are set, and then it asks
+/// for exactly those Basic credentials (browsers remember them for the dashboard's own data requests). The admin key
+/// never opens it: holding it is not the same as being allowed to read people's texts.
 /// </summary>
-public static class DashboardAccess
+public static partial class DashboardAccess
 {
     public const string RoutePrefix = "/dashboard";
 
+    private const string Realm = "Basic realm=\"Switchboard dashboard\"";
+
     public static IApplicationBuilder UseDashboardAccess(this WebApplication app)
     {
-        if (app.Environment.IsDevelopment())
+        var open = app.Environment.IsDevelopment();
+        var credentials = app.Services.GetRequiredService<IOptions<DashboardAccessOptions>>().Value;
+        if (!open && !credentials.IsSet)
         {
-            return app;
+            Off(app.Logger);
         }
 
-        var admin = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
         return app.UseWhen(
             context => context.Request.Path.StartsWithSegments(RoutePrefix),
             branch => branch.Use(async (context, next) =>
             {
-                if (HasPassword(context.Request, admin))
+                // Its pages and data carry grain state: no browser or proxy keeps a copy. Set as the answer starts, so
+                // the dashboard's own caching headers for its scripts do not win.
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers.CacheControl = "no-store";
+                    return Task.CompletedTask;
+                });
+
+                if (open || (credentials.IsSet && Presents(context.Request, credentials)))
                 {
                     await next(context);
-                    return;
                 }
-
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"Switchboard dashboard\"";
+                else if (!credentials.IsSet)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                }
+                else
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = Realm;
+                }
             }));
     }
 
-    private static bool HasPassword(HttpRequest request, AdminOptions admin)
+    private static bool Presents(HttpRequest request, DashboardAccessOptions credentials)
     {
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
             || !"Basic".Equals(header.Scheme, StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
@@ -50,13 +68,16 @@ public static class DashboardAccess
 
         try
         {
-            var credentials = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
-            var password = credentials[(credentials.IndexOf(':') + 1)..];
-            return admin.Accepts(password);
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+            var colon = pair.IndexOf(':');
+            return colon >= 0 && credentials.Accepts(pair[..colon], pair[(colon + 1)..]);
         }
         catch (FormatException)
         {
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "The dashboard is off: outside Development it is served only with Dashboard:Username and Dashboard:Password set")]
+    private static partial void Off(ILogger logger);
 }

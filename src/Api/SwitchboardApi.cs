@@ -24,6 +24,10 @@ public static class SwitchboardApi
         services.AddTwilioOptions(configuration);
         services.AddValidatedOptions<WebhookOptions>(configuration, WebhookOptions.Section);
         services.AddValidatedOptions<AdminOptions>(configuration, AdminOptions.Section);
+        services.AddValidatedOptions<DashboardAccessOptions>(configuration, DashboardAccessOptions.Section)
+            .Validate<IOptions<AdminOptions>>(
+                (dashboard, admin) => string.IsNullOrEmpty(dashboard.Password) || !admin.Value.Accepts(dashboard.Password),
+                "Dashboard:Password must not be Admin:ApiKey: the dashboard shows people's texts, which not every admin key holder may read.");
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi(o => o.AddDocumentTransformer<AdminKeySecurity>());

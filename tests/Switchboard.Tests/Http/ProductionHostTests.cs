@@ -6,10 +6,19 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Http;
 
-/// <summary>Outside Development: secrets are required and the dashboard asks for the admin key.</summary>
+/// <summary>Outside Development: secrets are required, and the dashboard is off unless it has credentials of its own.</summary>
 [Collection(HttpCollection.Name)]
 public sealed class ProductionHostTests(HttpFixture fixture)
 {
+    private const string DashboardUser = "dashboard-operator";
+    private const string DashboardPassword = "dashboard-password-0123456789";
+
+    private static readonly Dictionary<string, string?> DashboardCredentials = new()
+    {
+        ["Dashboard:Username"] = DashboardUser,
+        ["Dashboard:Password"] = DashboardPassword,
+    };
+
     [Fact]
     public void A_missing_auth_token_stops_the_host_at_start_with_a_clear_message()
     {
@@ -44,19 +53,55 @@ public sealed class ProductionHostTests(HttpFixture fixture)
     }
 
     [Fact]
-    public async Task The_dashboard_needs_the_admin_key_as_basic_password()
+    public async Task The_dashboard_opens_with_its_own_credentials_and_never_with_the_admin_key()
+    {
+        await using var factory = new SwitchboardFactory(fixture.Azurite.ConnectionString, fixture.Twilio.BaseUrl, DashboardCredentials, "Production");
+        var client = factory.CreateClient();
+
+        var anonymous = await client.GetAsync("/dashboard/");
+        var adminKey = await client.SendAsync(Get("/dashboard/", DashboardUser, SwitchboardFactory.AdminKey));
+        var wrongUser = await client.SendAsync(Get("/dashboard/", "someone-else", DashboardPassword));
+        var admitted = await client.SendAsync(Get("/dashboard/", DashboardUser, DashboardPassword));
+        var data = await client.SendAsync(Get("/dashboard/DashboardCounters", DashboardUser, DashboardPassword));
+
+        foreach (var refused in new[] { anonymous, adminKey, wrongUser })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Basic realm=\"Switchboard dashboard\"", refused.Headers.WwwAuthenticate.Single().ToString());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, data.StatusCode);
+        // What the dashboard shows (grain state included) is not kept by browsers or proxies.
+        Assert.All(new[] { anonymous, admitted, data }, r => Assert.True(r.Headers.CacheControl?.NoStore, "Cache-Control: no-store"));
+    }
+
+    [Fact]
+    public async Task Without_credentials_of_its_own_the_dashboard_is_off_even_for_the_admin_key()
     {
         await using var factory = new SwitchboardFactory(fixture.Azurite.ConnectionString, fixture.Twilio.BaseUrl, environment: "Production");
         var client = factory.CreateClient();
 
-        var anonymous = await client.GetAsync("/dashboard/");
-        var wrong = await client.SendAsync(Get("/dashboard/", "wrong-key"));
-        var admitted = await client.SendAsync(Get("/dashboard/", SwitchboardFactory.AdminKey));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Get("/dashboard/DashboardCounters", "operator", SwitchboardFactory.AdminKey))).StatusCode);
+    }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+    [Theory]
+    [InlineData(DashboardUser, "fifteen-chars-x", "Dashboard:Password must have at least 16 characters")]
+    [InlineData(null, DashboardPassword, "Dashboard:Username and Dashboard:Password are set together")]
+    [InlineData(DashboardUser, null, "Dashboard:Username and Dashboard:Password are set together")]
+    [InlineData(DashboardUser, SwitchboardFactory.AdminKey, "Dashboard:Password must not be Admin:ApiKey")]
+    public void A_short_lone_or_admin_key_dashboard_password_stops_the_host_at_start_with_a_clear_message(string? username, string? password, string message)
+    {
+        using var factory = new SwitchboardFactory(
+            fixture.Azurite.ConnectionString,
+            fixture.Twilio.BaseUrl,
+            new Dictionary<string, string?> { ["Dashboard:Username"] = username, ["Dashboard:Password"] = password },
+            "Production");
+
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains(message, error.Message);
     }
 
     [Fact]
@@ -70,10 +115,10 @@ public sealed class ProductionHostTests(HttpFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/scalar")).StatusCode); // the API reference page neither
     }
 
-    private static HttpRequestMessage Get(string path, string password)
+    private static HttpRequestMessage Get(string path, string username, string password)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"operator:{password}")));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
         return request;
     }
 }
