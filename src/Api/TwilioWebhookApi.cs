@@ -102,7 +102,7 @@ public static class TwilioWebhookApi
     }
 
     internal static async Task<Results<Ok, ProblemHttpResult>> ReceiveStatus(
-        HttpRequest request, [FromQuery] string? id, IGrainFactory grains, IOptions<WebhookOptions> webhook, ILogger<WebhookLog> logger)
+        HttpRequest request, [FromQuery] string? id, IGrainFactory grains, IOptions<WebhookOptions> webhook, TimeProvider time, ILogger<WebhookLog> logger)
     {
         var form = request.Form;
         var status = form["MessageStatus"].ToString();
@@ -113,21 +113,47 @@ public static class TwilioWebhookApi
             return TypedResults.Problem("MessageStatus is required, and the id query parameter or MessageSid.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (string.IsNullOrWhiteSpace(id))
+        try
         {
-            id = TwilioAddress.TryParse(form["To"], webhook.Value.DefaultRegion, out _, out var phone)
-                ? await StatusCallbackTarget.FindAsync(grains, phone, twilioSid)
-                : null;
-            if (id is null)
-            {
-                // Acknowledged all the same: Twilio would only send it again, and nothing here could place it then either.
-                WebhookLog.StatusNotPlaced(logger, twilioSid, status);
-                return TypedResults.Ok();
-            }
+            // Hung storage would hold the answer past Twilio's 15 s, unlogged until Orleans' own timeout.
+            return await RecordAsync().WaitAsync(webhook.Value.AcceptTimeout, time, request.HttpContext.RequestAborted);
+        }
+        catch (Exception ex) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Twilio does not retry a status callback unless its URL carries a retry connection override; with one, a
+            // 503 brings the status again once storage or the silo answers.
+            var code = RetryCouldHelp(ex) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+            var outbound = string.IsNullOrWhiteSpace(id) ? $"(Twilio message {twilioSid})" : PhoneMask.MaskNumbersIn(id);
+            WebhookLog.StatusNotRecorded(logger, status, outbound, code, PhoneMask.Describe(ex));
+            return TypedResults.Problem("The delivery status could not be recorded.", statusCode: code);
         }
 
-        var errorCode = form["ErrorCode"].ToString();
-        await grains.GetGrain<IOutboundSmsGrain>(id).RecordStatus(status, errorCode.Length > 0 ? errorCode : null, twilioSid.Length > 0 ? twilioSid : null);
-        return TypedResults.Ok();
+        async Task<Results<Ok, ProblemHttpResult>> RecordAsync()
+        {
+            var target = id;
+            if (string.IsNullOrWhiteSpace(target))
+            {
+                target = TwilioAddress.TryParse(form["To"], webhook.Value.DefaultRegion, out _, out var phone)
+                    ? await StatusCallbackTarget.FindAsync(grains, phone, twilioSid)
+                    : null;
+                if (target is null)
+                {
+                    // Acknowledged all the same: Twilio would only send it again, and nothing here could place it then either.
+                    WebhookLog.StatusNotPlaced(logger, twilioSid, status);
+                    return TypedResults.Ok();
+                }
+            }
+
+            var errorCode = form["ErrorCode"].ToString();
+            await grains.GetGrain<IOutboundSmsGrain>(target).RecordStatus(status, errorCode.Length > 0 ? errorCode : null, twilioSid.Length > 0 ? twilioSid : null);
+            return TypedResults.Ok();
+        }
     }
+
+    /// <summary>
+    /// A bug fails the same way every time; anything else (storage refusing or timing out, a silo going away, a write
+    /// that met another) may pass when the status comes again.
+    /// </summary>
+    private static bool RetryCouldHelp(Exception ex) =>
+        ex is not (ArgumentException or FormatException or InvalidCastException or NullReferenceException or NotSupportedException);
 }

@@ -13,4 +13,7 @@ public sealed partial class WebhookLog
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Status {Status} of Twilio message {TwilioSid} names no message of ours (no id in the callback URL, and not among the recent replies to its To number): ignored")]
     public static partial void StatusNotPlaced(ILogger logger, string twilioSid, string status);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "Status {Status} of outbound message {OutboundId} not recorded, answered {StatusCode}: {Error}")]
+    public static partial void StatusNotRecorded(ILogger logger, string status, string outboundId, int statusCode, string error);
 }

@@ -13,8 +13,8 @@ public sealed class WebhookOptions
     public AckMode AckMode { get; set; } = AckMode.OneWay;
 
     /// <summary>
-    /// Deadline of the hand-off to the conversation (in Durable mode, the inbox write) before the webhook answers 503,
-    /// well inside Twilio's 15 s so that its retry (connection overrides) still fits.
+    /// Deadline of the hand-off to the conversation (in Durable mode, the inbox write), and of recording a status
+    /// callback, before the webhook answers 503, well inside Twilio's 15 s so that its retry (connection overrides) still fits.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:14")]
     public TimeSpan AcceptTimeout { get; set; } = TimeSpan.FromSeconds(5);
