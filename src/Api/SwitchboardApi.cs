@@ -39,6 +39,9 @@ public static class SwitchboardApi
         services.PostConfigure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton<StorageWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageWatch>());
+        services.AddValidatedOptions<HealthOptions>(configuration, HealthOptions.Section);
+        services.TryAddKeyedSingleton(StorageHealthCheck.Clock, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        services.AddSingleton<StorageHealthCheck>(); // one per host: it keeps the last probe's result
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("grains-and-storage", tags: ["ready"]);
         services.Configure<ForwardedHeadersOptions>(o =>
         {
