@@ -29,6 +29,13 @@ public interface IConversationGrain : IGrainWithStringKey
     Task Erase();
 
     /// <summary>
+    /// Retention: removes the stored conversation of a number no operator registered (unknown, or a guest), unless it
+    /// has work pending or opted out (the opt-out must outlive it). Returns whether it was removed.
+    /// </summary>
+    [Alias("ForgetIfUnregistered")]
+    Task<bool> ForgetIfUnregistered();
+
+    /// <summary>
     /// Whether anything may be sent to the person (opt-out), on which channel they last wrote, and when their last
     /// WhatsApp message came (WhatsApp's 24-hour window): what an outbound message needs to know before each attempt.
     /// </summary>

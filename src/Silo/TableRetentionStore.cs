@@ -42,15 +42,24 @@ public sealed class TableRetentionStore(TableServiceClient tables, string servic
         return deleted;
     }
 
-    public async IAsyncEnumerable<string> OutboundWrittenBetweenAsync(
-        DateTimeOffset? from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // Row keys "outbound_{hash}", and "outbound" alone for records an earlier version stored (OwnRowKeyMigration).
+    public IAsyncEnumerable<string> OutboundWrittenBetweenAsync(DateTimeOffset? from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        StateRowsWrittenBetweenAsync(grains.GetGrain<IOutboundSmsGrain>("+").GetGrainId().Type.ToString(), OutboundSmsGrain.StateName, from, to, cancellationToken);
+
+    public IAsyncEnumerable<string> ConversationsWrittenBetweenAsync(DateTimeOffset? from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        StateRowsWrittenBetweenAsync(grains.GetGrain<IConversationGrain>("+").GetGrainId().Type.ToString(), "conversation", from, to, cancellationToken);
+
+    /// <summary>
+    /// Keys of the grains of <paramref name="grainType"/> whose state <paramref name="stateName"/> was last written in
+    /// [from, to). Orleans' Azure Table grain storage keys a record "{ServiceId}_{grain type}/{key}" with '/' written as
+    /// '_', the row key starts with the state's name; Timestamp is the table's own last-write time.
+    /// </summary>
+    private async IAsyncEnumerable<string> StateRowsWrittenBetweenAsync(
+        string grainType, string stateName, DateTimeOffset? from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Orleans' Azure Table grain storage keys a record "{ServiceId}_{grain type}/{key}" with '/' written as '_';
-        // Timestamp is the table's own last-write time.
-        var prefix = $"{serviceId}_{grains.GetGrain<IOutboundSmsGrain>("+").GetGrainId().Type}_";
+        var prefix = $"{serviceId}_{grainType}_";
         var (low, high) = PrefixRange(prefix);
-        // Row keys "outbound_{hash}", and "outbound" alone for records an earlier version stored (OwnRowKeyMigration).
-        var (rowLow, rowHigh) = PrefixRange(OutboundSmsGrain.StateName);
+        var (rowLow, rowHigh) = PrefixRange(stateName);
         var filter = from is { } since
             ? TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey ge {rowLow} and RowKey lt {rowHigh} and Timestamp ge {since.UtcDateTime} and Timestamp lt {to.UtcDateTime}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey ge {rowLow} and RowKey lt {rowHigh} and Timestamp lt {to.UtcDateTime}");

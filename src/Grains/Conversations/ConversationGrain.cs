@@ -278,6 +278,21 @@ public sealed partial class ConversationGrain(
         ConversationLog.Erased(logger, Masked);
     }
 
+    public async Task<bool> ForgetIfUnregistered()
+    {
+        if (!state.RecordExists || Engine.HasPendingWork || State.OptedOut
+            || await GrainFactory.GetGrain<IEmployeeGrain>(Phone).Get() is { IsGuest: false })
+        {
+            return false;
+        }
+
+        await History.EraseAsync();
+        await state.ClearStateAsync();
+        _unsaved = false;
+        DeactivateOnIdle();
+        return true;
+    }
+
     public async Task<ConversationView> GetView()
     {
         if (!state.RecordExists && !Engine.HasPendingWork)

@@ -20,4 +20,8 @@ public interface IRetentionGrain : IGrainWithStringKey
 
 /// <summary>What one sweep did: history rows deleted; outbound records woken to blank their text (a no-op for one already blank).</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.RetentionSweep")]
-public sealed record RetentionSweep(DateTimeOffset Cutoff, int HistoryRowsDeleted, int OutboundRecordsSwept);
+public sealed record RetentionSweep(DateTimeOffset Cutoff, int HistoryRowsDeleted, int OutboundRecordsSwept)
+{
+    /// <summary>Conversations of numbers no operator registered, idle past the retention, removed.</summary>
+    [Id(0)] public int ConversationsRemoved { get; init; }
+}

@@ -15,4 +15,10 @@ public interface IRetentionStore
     /// records created before <paramref name="to"/> that an earlier sweep has not seen.
     /// </summary>
     IAsyncEnumerable<string> OutboundWrittenBetweenAsync(DateTimeOffset? from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Numbers whose conversation state was last written in [<paramref name="from"/>, <paramref name="to"/>): the
+    /// conversations gone idle since the last sweep's cutoff, each asked once whether it may be forgotten.
+    /// </summary>
+    IAsyncEnumerable<string> ConversationsWrittenBetweenAsync(DateTimeOffset? from, DateTimeOffset to, CancellationToken cancellationToken);
 }

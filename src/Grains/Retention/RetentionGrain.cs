@@ -60,12 +60,18 @@ public sealed class RetentionGrain(
         }
 
         await Task.WhenAll(batch);
+        var forgotten = 0;
+        await foreach (var phone in store.ConversationsWrittenBetweenAsync(state.State.SweptUpTo, cutoff, CancellationToken.None))
+        {
+            // One at a time: idle conversations of unknown numbers are few next to the replies above.
+            forgotten += await GrainFactory.GetGrain<IConversationGrain>(phone).ForgetIfUnregistered() ? 1 : 0;
+        }
 
         // Moved on only after every record up to the cutoff was erased: a failed sweep is repeated whole.
         state.State.SweptUpTo = cutoff;
         await state.WriteOrReloadAsync(this);
-        RetentionLog.Swept(logger, cutoff, historyRows, erased);
-        return new RetentionSweep(cutoff, historyRows, erased);
+        RetentionLog.Swept(logger, cutoff, historyRows, erased, forgotten);
+        return new RetentionSweep(cutoff, historyRows, erased) { ConversationsRemoved = forgotten };
     }
 
     private async Task SweepLoggedAsync()

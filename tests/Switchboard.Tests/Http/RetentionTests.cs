@@ -50,6 +50,33 @@ public sealed class RetentionTests(HttpFixture fixture)
         Assert.Equal(1, reply.GetProperty("attempts").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Idle_conversations_of_unregistered_numbers_are_removed_and_an_employees_or_an_opt_out_are_kept()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = new SwitchboardFactory(fixture.Azurite.ConnectionString, fixture.Twilio.BaseUrl); // a service of its own: exact counts
+        await using var factory = host.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddKeyedSingleton<TimeProvider>(RetentionGrain.Clock, clock)));
+        var client = factory.CreateClient();
+        var admin = factory.CreateAdminClient();
+        var (guest, employee, optedOut) = (TestSms.NewPhone(), TestSms.NewPhone(), TestSms.NewPhone());
+        await admin.PutAsJsonAsync($"/admin/employees/{Uri.EscapeDataString(employee)}", new { name = "Ava Nguyen", employeeId = "E700" });
+        await client.SendAsync(SwitchboardFactory.SignedSms(guest, "log 8h on Apollo"));
+        await client.SendAsync(SwitchboardFactory.SignedSms(employee, "log 8h on Apollo"));
+        await client.SendAsync(SwitchboardFactory.SignedSms(optedOut, "STOP"));
+        await fixture.Twilio.WaitForAsync(guest, 1, Timeout);
+        await fixture.Twilio.WaitForAsync(employee, 1, Timeout);
+        await Eventually.HoldsAsync(async () => (await TurnsAsync(admin, optedOut)) == 1, Timeout, "the opt-out to be recorded");
+        var sweep = factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.Key);
+
+        clock.Advance(TimeSpan.FromDays(31));
+        var swept = await sweep.Sweep();
+
+        Assert.Equal(1, swept.ConversationsRemoved); // the guest's; the employee's and the opt-out stay
+        await client.SendAsync(SwitchboardFactory.SignedSms(optedOut, "check my timesheet"));
+        await Task.Delay(500);
+        Assert.DoesNotContain(fixture.Twilio.Messages, m => m.To == optedOut); // the opt-out outlived the sweep
+    }
+
     private static async Task<int> TurnsAsync(HttpClient admin, string phone) =>
         (await admin.GetFromJsonAsync<JsonElement>($"/admin/conversations/{Uri.EscapeDataString(phone)}")).GetProperty("recentTurns").GetArrayLength();
 }
