@@ -16,7 +16,8 @@ public interface IUnregisteredReplyBudgetGrain : IGrainWithIntegerKey
 /// <summary>
 /// Guard:UnregisteredReplies per Guard:UnregisteredWindow, across all senders together: each inbound message from an
 /// unknown number buys at most that many outbound ones, however many numbers a bot texts from. Stored, so a restart
-/// does not hand out a fresh budget; written once per reply granted, and once when the budget is first spent.
+/// does not hand out a fresh budget: a spent budget at once, replies granted within a second (a crash may forget a
+/// second's grants), so a large budget (Development's) costs a write a second, not a write a reply.
 /// </summary>
 public sealed class UnregisteredReplyBudgetGrain(
     [PersistentState("reply-budget", StorageNames.State)] IPersistentState<ReplyBudgetState> state,
@@ -25,6 +26,10 @@ public sealed class UnregisteredReplyBudgetGrain(
     ILogger<UnregisteredReplyBudgetGrain> logger)
     : Grain, IUnregisteredReplyBudgetGrain
 {
+    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(1);
+
+    private IGrainTimer? _save;
+
     public async Task<bool> TryTake()
     {
         var (budget, now) = (state.State, time.GetUtcNow());
@@ -33,21 +38,31 @@ public sealed class UnregisteredReplyBudgetGrain(
             (budget.WindowStart, budget.Taken, budget.Told) = (now, 0, false);
         }
 
-        if (budget.Taken >= options.Value.UnregisteredReplies)
+        if (budget.Taken < options.Value.UnregisteredReplies)
         {
-            if (!budget.Told)
-            {
-                budget.Told = true; // logged once per window
-                GuardLog.UnregisteredBudgetSpent(logger, options.Value.UnregisteredReplies, budget.WindowStart + options.Value.UnregisteredWindow);
-                await state.WriteOrReloadAsync(this);
-            }
-
-            return false;
+            budget.Taken++;
+            _save ??= this.RegisterGrainTimer(_ => SaveAsync(), new GrainTimerCreationOptions { DueTime = SaveDelay, Period = Timeout.InfiniteTimeSpan });
+            return true;
         }
 
-        budget.Taken++;
+        if (!budget.Told)
+        {
+            budget.Told = true; // logged once per window, and stored at once
+            GuardLog.UnregisteredBudgetSpent(logger, options.Value.UnregisteredReplies, budget.WindowStart + options.Value.UnregisteredWindow);
+            await SaveAsync();
+        }
+
+        return false;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _save is null ? Task.CompletedTask : SaveAsync();
+
+    private async Task SaveAsync()
+    {
+        _save?.Dispose();
+        _save = null;
         await state.WriteOrReloadAsync(this);
-        return true;
     }
 }
 
