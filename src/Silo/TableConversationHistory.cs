@@ -16,12 +16,28 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
 {
     public const string TableName = "ConversationHistory";
 
-    private readonly Lazy<Task<TableClient>> _table = new(async () =>
+    private Task<TableClient>? _table;
+
+    /// <summary>
+    /// The table, created on first use. A creation that failed (storage down when the silo started) is tried again by
+    /// the next call: kept, it would fail every turn's finish on this silo for good.
+    /// </summary>
+    private Task<TableClient> TableAsync()
+    {
+        if (_table is not { IsFaulted: false, IsCanceled: false } table)
+        {
+            _table = table = CreateAsync(); // two callers may both create it: CreateIfNotExists does not mind
+        }
+
+        return table;
+    }
+
+    private async Task<TableClient> CreateAsync()
     {
         var table = tables.GetTableClient(TableName);
         await table.CreateIfNotExistsAsync();
         return table;
-    });
+    }
 
     public async Task WriteAsync(string phone, long sequence, TurnRecord turn, int length)
     {
@@ -40,12 +56,12 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
             ["TraceId"] = turn.TraceId,
             ["Channel"] = turn.Channel.ToString(),
         };
-        await (await _table.Value).UpsertEntityAsync(entity, TableUpdateMode.Replace);
+        await (await TableAsync()).UpsertEntityAsync(entity, TableUpdateMode.Replace);
     }
 
     public async Task EraseAsync(string phone)
     {
-        var table = await _table.Value;
+        var table = await TableAsync();
         var partition = Partition(phone);
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["PartitionKey", "RowKey"]))
         {
@@ -55,7 +71,7 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
 
     public async Task<IReadOnlyList<TurnRecord>> ReadAsync(string phone, long sequence, int length)
     {
-        var table = await _table.Value;
+        var table = await TableAsync();
         var turns = new List<(long Sequence, TurnRecord Turn)>();
         var partition = Partition(phone);
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition))
