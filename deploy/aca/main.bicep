@@ -308,15 +308,19 @@ var siloOnlyEnv = [
   }
 ]
 
+// Container Apps refuses a probe outside its ranges: failureThreshold and successThreshold 1-10, initialDelaySeconds
+// 0-60, periodSeconds and timeoutSeconds 1-240 (tests/Switchboard.Tests/Deploy/ContainerAppsTemplateTests.cs compiles
+// this file and checks every probe). A start-up allowance longer than ten tries takes a longer period instead.
 var probes = [
   {
+    // Up to 120 s to start (12 s x 10): a silo joins the membership table, a front end waits for a silo to answer.
     type: 'Startup'
     httpGet: {
       path: '/health/live'
       port: 8080
     }
-    periodSeconds: 2
-    failureThreshold: 60
+    periodSeconds: 12
+    failureThreshold: 10
   }
   {
     type: 'Readiness'
