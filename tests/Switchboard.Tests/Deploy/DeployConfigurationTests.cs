@@ -9,11 +9,13 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Deploy;
 
 /// <summary>
-/// Every setting the deploy manifests give the processes (deploy/k8s/*.yaml, deploy/aca/*.bicep) is one the code
+/// Every setting the deploy manifests give the processes (deploy/k8s/*.yaml and the ConfigMap's deploy/k8s/*.env,
+/// deploy/aca/*.bicep) is one the code
 /// binds: a misspelled key (<c>Twilio__AuthTokn</c>, <c>Orleans_Clustering</c>) is otherwise ignored in silence and the
 /// default runs in production. The bound keys come from the code by reflection: <c>Section:Property</c> for every type
 /// with a <c>public const string Section</c> in the Switchboard assemblies.
 /// </summary>
+[Trait("Category", "Deploy")]
 public sealed class DeployConfigurationTests
 {
     /// <summary>Variables the .NET runtime, ASP.NET Core, OpenTelemetry or Orleans' Kubernetes hosting read themselves.</summary>
@@ -199,12 +201,27 @@ public sealed class DeployConfigurationTests
     private sealed record Setting(string Name, string? Value, string Source);
 
     private static IEnumerable<string> KubernetesFiles() =>
-        Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "deploy", "k8s"), "*.yaml").Order(StringComparer.Ordinal);
+        Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "deploy", "k8s"), "*.yaml")
+            .Concat(Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "deploy", "k8s"), "*.env"))
+            .Order(StringComparer.Ordinal);
 
     private static IEnumerable<string> BicepFiles() =>
         Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "deploy", "aca"), "*.bicep").Order(StringComparer.Ordinal);
 
-    private static IEnumerable<Setting> KubernetesSettings(string file) => Settings(File.ReadAllText(file), Path.GetFileName(file));
+    private static IEnumerable<Setting> KubernetesSettings(string file) =>
+        file.EndsWith(".env", StringComparison.Ordinal)
+            ? EnvFileSettings(File.ReadAllLines(file), Path.GetFileName(file))
+            : Settings(File.ReadAllText(file), Path.GetFileName(file));
+
+    /// <summary>
+    /// An env file of kustomization.yaml's configMapGenerator (<c>KEY=value</c> a line, <c>#</c> comments): each key
+    /// becomes a key of the generated ConfigMap, loaded with envFrom.
+    /// </summary>
+    private static IEnumerable<Setting> EnvFileSettings(IEnumerable<string> lines, string source) =>
+        lines.Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split('=', 2))
+            .Select(kv => new Setting(kv[0].Trim(), kv.Length == 2 && kv[1].Length > 0 ? kv[1] : null, $"{source} (ConfigMap)"));
 
     /// <summary>
     /// Container env entries (<c>- name: X</c> followed by <c>value:</c> or <c>valueFrom:</c>) and the data keys of
