@@ -392,6 +392,11 @@ resource silos 'Microsoft.App/containerApps@2024-03-01' = [for i in range(0, sil
           image: siloImage
           env: concat(sharedEnv, siloOnlyEnv, fromNumberEnv, messagingServiceEnv, [
             {
+              // The .NET host's graceful-stop deadline (30 s by default): below the 60 s grace period, not cut at 30 s.
+              name: 'DOTNET_shutdownTimeoutSeconds'
+              value: '50'
+            }
+            {
               name: 'Orleans__SiloPort'
               value: string(siloPortBase + i)
             }
@@ -449,7 +454,13 @@ resource frontend 'Microsoft.App/containerApps@2024-03-01' = if (deployApps) {
         {
           name: 'frontend'
           image: frontendImage
-          env: sharedEnv
+          env: concat(sharedEnv, [
+            {
+              // The .NET host's graceful-stop deadline (30 s by default, the whole grace period): stop within it.
+              name: 'DOTNET_shutdownTimeoutSeconds'
+              value: '25'
+            }
+          ])
           probes: probes
           resources: {
             cpu: json('0.5')
