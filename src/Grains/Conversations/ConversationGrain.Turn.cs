@@ -103,7 +103,7 @@ public sealed partial class ConversationGrain
         {
             error ??= "no reply was produced";
         }
-        else if (!await ReplyGrantedAsync(turn))
+        else if (!State.OptedOut && !await ReplyGrantedAsync(turn)) // a reply to be withheld anyway takes nothing from the budget
         {
             (outcome, error) = (TurnOutcome.Withheld, "reply withheld: Guard:UnregisteredReplies to unregistered numbers already sent in this window");
             SwitchboardMetrics.WithheldReplies.Add(1);
