@@ -21,8 +21,9 @@ using Switchboard.Grains.Outbound;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// Managed heap per conversation (issue 8, "Lean turns"): a one-silo in-process cluster with the real grains and agent
-/// steps, N conversations that each had one turn, heap measured after full compacting collections before and after.
+/// Managed heap per conversation (the lean-turns target: at most 4 KB per idle conversation): a one-silo in-process
+/// cluster with the real grains and agent steps, N conversations that each had one turn, heap measured after full
+/// compacting collections before and after.
 /// Not a BenchmarkDotNet benchmark: one measurement of a large steady state, not a timing loop.
 /// <code>dotnet run -c Release --project src/Benchmarks -- memory --conversations 100000</code>
 /// </summary>
