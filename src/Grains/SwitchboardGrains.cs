@@ -69,6 +69,10 @@ public static class SwitchboardGrains
         else
         {
             services.AddSingleton<ISmsSender, DevOutbox>();
+            if (isDevelopment && twilio.Enabled is null && DevOutboxNotice.LooksReal(twilio.AccountSid))
+            {
+                services.AddHostedService<DevOutboxNotice>();
+            }
         }
 
         return services;
