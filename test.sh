@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Switchboard (dotnet test Orleans.sln) on a fresh machine.
 #
-#   ./test.sh [extra dotnet test arguments...]     e.g. ./test.sh --filter Category=Unit
+#   ./test.sh [extra dotnet test arguments...]     e.g. ./test.sh --filter Category=Deploy
 #
 # - installs Azurite (npm ci) if missing: the test fixtures start their own Azurite
 #   from node_modules/.bin/azurite on free ports, so nothing is started here;
