@@ -6,7 +6,7 @@
 # - installs Azurite (npm ci) if missing: the test fixtures start their own Azurite
 #   from node_modules/.bin/azurite on free ports, so nothing is started here;
 # - installs Debian's chromium (apt-get) if missing, for the browser tests (Playwright
-#   drives it; SWITCHBOARD_CHROMIUM names another binary);
+#   drives it; SWITCHBOARD_CHROMIUM=/path/to/chromium uses that binary instead, and then nothing is installed);
 # - restores, builds and runs the tests, writing TRX files to .data/test-results;
 # - runs the deterministic simulation (scripts/simulate.sh, SIMULATION_SCHEDULES=2000 schedules, a random seed it
 #   prints) and counts it as one test;

@@ -20,7 +20,9 @@
 # all. Defaults here: Webhook__AckMode=Durable, ASPNETCORE_ENVIRONMENT=Development,
 # Orleans__ClusterId=switchboard-local, Orleans__ServiceId=switchboard. Also: SILO_PORT_BASE (11110),
 # GATEWAY_PORT_BASE (30000), SILO_HTTP_PORT_BASE (5100), CLUSTER_START_TIMEOUT (seconds per process, 120),
-# RUN_STOP_TIMEOUT (seconds for a graceful stop, 30).
+# RUN_STOP_TIMEOUT (seconds for a graceful stop, 30). Silo i listens on SILO_PORT_BASE+i, GATEWAY_PORT_BASE+i and
+# SILO_HTTP_PORT_BASE+i, so the first silo of the defaults uses 11111, 30001 and 5101. The front end's URL is --urls,
+# else ASPNETCORE_URLS, else http://127.0.0.1:5000.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -10,6 +10,9 @@
 #   free_port                                     echo a free TCP port on 127.0.0.1
 #   port_in_use PORT                              true when something accepts TCP on 127.0.0.1:PORT
 #
+# Environment: AZURITE_START_TIMEOUT (seconds azurite_start waits for the ports, default 30); AZURITE_LOG (set by
+# azurite_start to DATA_DIR.log, the emulator's output).
+#
 # The functions never call `exit`; they return non-zero and print to stderr,
 # so they behave under `set -euo pipefail` in the caller as well as without it.
 
