@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Switchboard.Contracts;
@@ -63,6 +65,27 @@ public static partial class PhoneMask
 
     /// <summary>Whether <see cref="MaskNumbersIn"/> would change the text (cheaper than masking: no allocation).</summary>
     public static bool HasNumbersIn(string? text) => !string.IsNullOrEmpty(text) && NumbersInTextPattern().IsMatch(text);
+
+    /// <summary>
+    /// A value as a log record or a span attribute exports it (strings and arrays item by item, other non-primitive
+    /// values as their text), numbers masked; the value itself when it carries none (numbers, bytes, clean text).
+    /// </summary>
+    public static object? MaskNumbersInValue(object? value)
+    {
+        switch (value)
+        {
+            case null or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or byte[]:
+                return value;
+            case string text:
+                return HasNumbersIn(text) ? MaskNumbersIn(text) : text;
+            case IEnumerable items:
+                var texts = items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)).ToArray();
+                return texts.Any(HasNumbersIn) ? texts.Select(MaskNumbersIn).ToArray() : value;
+            default:
+                var formatted = Convert.ToString(value, CultureInfo.InvariantCulture);
+                return HasNumbersIn(formatted) ? MaskNumbersIn(formatted) : value;
+        }
+    }
 
     /// <summary>What a log may say about a failure: its type and message, numbers masked (never the raw exception).</summary>
     public static string Describe(Exception exception) => $"{exception.GetType().Name}: {MaskNumbersIn(exception.Message)}";

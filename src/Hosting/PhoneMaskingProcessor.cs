@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Diagnostics;
-using System.Globalization;
 using OpenTelemetry;
 using Switchboard.Contracts;
 
@@ -104,20 +102,5 @@ internal sealed class PhoneMaskingProcessor : BaseProcessor<Activity>
     /// The masked replacement of an attribute value, or null if it carries no number. OTLP writes strings and arrays
     /// item by item and any other non-primitive value as its text, so those are what is checked.
     /// </summary>
-    private static object? Masked(object? value)
-    {
-        switch (value)
-        {
-            case null or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double:
-                return null;
-            case string text:
-                return PhoneMask.HasNumbersIn(text) ? PhoneMask.MaskNumbersIn(text) : null;
-            case IEnumerable items:
-                var texts = items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)).ToArray();
-                return texts.Any(PhoneMask.HasNumbersIn) ? texts.Select(PhoneMask.MaskNumbersIn).ToArray() : null;
-            default:
-                var formatted = Convert.ToString(value, CultureInfo.InvariantCulture);
-                return PhoneMask.HasNumbersIn(formatted) ? PhoneMask.MaskNumbersIn(formatted) : null;
-        }
-    }
+    private static object? Masked(object? value) => PhoneMask.MaskNumbersInValue(value) is var masked && ReferenceEquals(masked, value) ? null : masked;
 }

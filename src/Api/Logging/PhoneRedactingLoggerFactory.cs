@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -114,25 +113,8 @@ internal sealed class RedactedLogState : IReadOnlyList<KeyValuePair<string, obje
 
     public override string ToString() => _message;
 
-    private static object? Redact(object? value)
-    {
-        switch (value)
-        {
-            case null:
-                return null;
-            case string text:
-                return PhoneMask.MaskNumbersIn(text);
-            case byte[]:
-                return value;
-            case IEnumerable items:
-                // Exporters write arrays item by item (an array's own text is only its type name).
-                var texts = items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)).ToArray();
-                return texts.Any(PhoneMask.HasNumbersIn) ? texts.Select(PhoneMask.MaskNumbersIn).ToArray() : value;
-            default:
-                var formatted = Convert.ToString(value, CultureInfo.InvariantCulture);
-                return PhoneMask.HasNumbersIn(formatted) ? PhoneMask.MaskNumbersIn(formatted) : value;
-        }
-    }
+    // Exporters write arrays item by item (an array's own text is only its type name).
+    private static object? Redact(object? value) => PhoneMask.MaskNumbersInValue(value);
 }
 
 /// <summary>

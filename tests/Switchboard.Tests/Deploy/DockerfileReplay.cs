@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -453,52 +452,37 @@ public sealed class DockerfileReplay
 
     private async Task ExecAsync(string workingDirectory, IReadOnlyDictionary<string, string> env, IReadOnlyList<string> args, int line)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-
-        // The test host's own MSBuild/dotnet settings must not leak into the replayed build.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && k != "MSBUILDDISABLENODEREUSE").ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
         _log.Append("$ (line ").Append(line).Append(", in ").Append(workingDirectory).Append(") dotnet ").AppendLine(string.Join(' ', args));
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
+        DeployTool.Result result;
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            result = await DeployTool.RunAsync("dotnet", workingDirectory, CommandTimeout, args, environment =>
+            {
+                foreach (var (key, value) in env)
+                {
+                    environment[key] = value;
+                }
+
+                environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+                environment["DOTNET_NOLOGO"] = "1";
+                environment["MSBUILDDISABLENODEREUSE"] = "1";
+
+                // The test host's own MSBuild/dotnet settings must not leak into the replayed build.
+                foreach (var key in environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && k != "MSBUILDDISABLENODEREUSE").ToList())
+                {
+                    environment.Remove(key);
+                }
+            });
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException ex)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"line {line}: dotnet {string.Join(' ', args)} ran longer than {CommandTimeout}");
+            throw new TimeoutException($"line {line}: {ex.Message}", ex);
         }
 
-        _log.AppendLine(await stdout).AppendLine(await stderr);
-        if (process.ExitCode != 0)
+        _log.AppendLine(result.StandardOutput).AppendLine(result.StandardError);
+        if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"line {line}: dotnet {string.Join(' ', args)} exited with {process.ExitCode}");
+            throw new InvalidOperationException($"line {line}: dotnet {string.Join(' ', args)} exited with {result.ExitCode}");
         }
     }
 }
