@@ -64,6 +64,9 @@ public sealed partial class ConversationGrain(
     /// <summary>The last message handed over for the sender has reached Twilio or failed: nothing left to watch.</summary>
     private bool _lastReplySettled;
 
+    /// <summary>The number's country is served (Guard:AllowedCountries): parsed once per activation, not per message.</summary>
+    private bool? _served;
+
     private ConversationState State => state.State;
     private TurnEngine Engine => new(State, pipeline.Names, options.Value);
     private string Phone => this.GetPrimaryKeyString();
@@ -138,7 +141,7 @@ public sealed partial class ConversationGrain(
 
     private async Task<AcceptOutcome> Receive(InboundSms sms)
     {
-        if (ConversationIntake.Decide(State, sms, options.Value, served: guard.Serves(Phone)) is not { } decision)
+        if (ConversationIntake.Decide(State, sms, options.Value, served: _served ??= guard.Serves(Phone)) is not { } decision)
         {
             SwitchboardMetrics.DuplicateMessages.Add(1);
             ConversationLog.Duplicate(logger, Masked, sms.MessageSid);
