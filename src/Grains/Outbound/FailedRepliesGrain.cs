@@ -59,6 +59,19 @@ internal static class FailedRepliesIndex
             OutboundLog.IndexFailed(logger, PhoneMask.MaskNumbersIn(reply.Id), PhoneMask.Describe(ex));
         }
     }
+
+    /// <summary>A reply that failed and then was delivered after all (a late callback) leaves the list; best effort too.</summary>
+    public static async Task RemoveAsync(IGrainFactory grains, string id, ILogger logger)
+    {
+        try
+        {
+            await grains.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).Remove(id);
+        }
+        catch (Exception ex)
+        {
+            OutboundLog.IndexFailed(logger, PhoneMask.MaskNumbersIn(id), PhoneMask.Describe(ex));
+        }
+    }
 }
 
 [GenerateSerializer, Alias("Switchboard.FailedRepliesState")]

@@ -20,7 +20,7 @@ internal static partial class OutboundLog
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Outbound {OutboundId} attempt {Attempt} failed unexpectedly; Twilio may have taken it, so it counts as an attempt and the next one first looks for it in Twilio's message list: {Error}")]
     public static partial void Unexpected(ILogger logger, string outboundId, int attempt, string error);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Outbound {OutboundId} failed but could not be added to the failed-replies index: {Error}")]
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Outbound {OutboundId}: the failed-replies index could not be updated (it lists failed replies for operators; the message itself is recorded): {Error}")]
     public static partial void IndexFailed(ILogger logger, string outboundId, string error);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Outbound {OutboundId} could not check the opt-out or the previous reply; trying again shortly: {Error}")]

@@ -210,7 +210,7 @@ public sealed partial class OutboundSmsGrain(
         if (wasFailed && !Ledger.IsFailed)
         {
             // Given up on, yet Twilio had it and delivered it: no longer a failed reply for operators to resend.
-            await GrainFactory.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).Remove(Id);
+            await FailedRepliesIndex.RemoveAsync(GrainFactory, Id, logger);
         }
     }
 
