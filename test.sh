@@ -7,6 +7,7 @@
 #   from node_modules/.bin/azurite on free ports, so nothing is started here;
 # - installs Debian's chromium (apt-get) if missing, for the browser tests (Playwright
 #   drives it; SWITCHBOARD_CHROMIUM=/path/to/chromium uses that binary instead, and then nothing is installed);
+# - installs kubectl (apt-get) if missing, for the deploy tests (kustomize rendering, no cluster);
 # - restores, builds and runs the tests, writing TRX files to .data/test-results;
 # - runs the deterministic simulation (scripts/simulate.sh, SIMULATION_SCHEDULES=2000 schedules, a random seed it
 #   prints) and counts it as one test;
@@ -46,6 +47,18 @@ if [[ -z "${SWITCHBOARD_CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
     log "installing Debian's chromium for the browser tests (apt-get) ..."
     if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; }; then
         log "could not install chromium: the browser tests will fail (or set SWITCHBOARD_CHROMIUM)"
+    fi
+fi
+
+# The deploy tests render deploy/k8s with kubectl (kustomize; no cluster is used).
+if ! command -v kubectl >/dev/null 2>&1; then
+    sudo=""
+    if [[ "$(id -u)" -ne 0 ]]; then
+        sudo="sudo -n"
+    fi
+    log "installing kubectl for the deploy tests (apt-get) ..."
+    if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq kubectl >/dev/null; then
+        log "could not install kubectl: the Kubernetes manifest tests will fail"
     fi
 fi
 

@@ -8,10 +8,11 @@
 // Private Link): not part of this template. See docs/operations.md, "Azure Container Apps".
 //
 // Two phases, because the apps read their secrets from Key Vault at start:
-//   1. deploy with deployApps=false: network, storage, Key Vault (with the storage connection string), identity, environment;
-//   2. put twilio-auth-token, admin-api-key and privacy-hash-key into the vault (az keyvault secret set), deploy again
-//      with deployApps=true.
-// Nothing here holds a secret value: the only one Bicep handles (the storage key) goes straight into the vault.
+//   1. deploy with deployApps=false: network, storage, Key Vault, identity, environment;
+//   2. put twilio-auth-token, admin-api-key, privacy-hash-key and the cluster certificate (cluster-tls-crt,
+//      cluster-tls-key) into the vault (az keyvault secret set), deploy again with deployApps=true.
+// Nothing here holds a secret value. Storage has no key in use at all: the apps sign in to it with their managed
+// identity (role Storage Table Data Contributor), and silos and front ends talk to each other over mutual TLS.
 
 targetScope = 'resourceGroup'
 
@@ -79,6 +80,8 @@ var suffix = uniqueString(resourceGroup().id)
 var siloPortBase = 11111
 var gatewayPortBase = 30000
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+// Storage Table Data Contributor: read, write and create tables with an Entra identity instead of the account key.
+var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2022-10-01' = {
   name: '${baseName}-logs'
@@ -132,8 +135,9 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    // The code takes a connection string (ConnectionStrings:AzureStorage), which carries the account key.
-    allowSharedKeyAccess: true
+    // The apps sign in with their managed identity (ConnectionStrings:AzureStorage holds the table endpoint): no
+    // account key to leak, so none is accepted.
+    allowSharedKeyAccess: false
   }
 }
 
@@ -152,15 +156,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource storageConnectionSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'storage-connection-string'
-  properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-  }
-}
-
-// One identity for all apps: reads the vault's secrets (and pulls images, once granted AcrPull on the registry).
+// One identity for all apps: reads the vault's secrets, reads and writes the tables (and pulls images, once granted
+// AcrPull on the registry).
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${baseName}-apps'
   location: location
@@ -171,6 +168,16 @@ resource appIdentityReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-0
   name: guid(vault.id, appIdentity.id, keyVaultSecretsUserRoleId)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
+    principalId: appIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appIdentityUsesTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, appIdentity.id, storageTableDataContributorRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
     principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -201,11 +208,6 @@ resource containerEnv 'Microsoft.App/managedEnvironments@2024-03-01' = {
 }
 
 // Container-app secrets are references into the vault, read with the apps' identity.
-var storageSecret = {
-  name: 'storage-connection-string'
-  keyVaultUrl: '${vault.properties.vaultUri}secrets/storage-connection-string'
-  identity: appIdentity.id
-}
 var twilioTokenSecret = {
   name: 'twilio-auth-token'
   keyVaultUrl: '${vault.properties.vaultUri}secrets/twilio-auth-token'
@@ -216,11 +218,41 @@ var adminKeySecret = {
   keyVaultUrl: '${vault.properties.vaultUri}secrets/admin-api-key'
   identity: appIdentity.id
 }
-var appSecrets = [
-  storageSecret
+// The cluster certificate (PEM) for mutual TLS between silos and front ends, mounted as files (clusterTlsVolume).
+var clusterTlsSecrets = [
+  {
+    name: 'cluster-tls-crt'
+    keyVaultUrl: '${vault.properties.vaultUri}secrets/cluster-tls-crt'
+    identity: appIdentity.id
+  }
+  {
+    name: 'cluster-tls-key'
+    keyVaultUrl: '${vault.properties.vaultUri}secrets/cluster-tls-key'
+    identity: appIdentity.id
+  }
+]
+var clusterTlsVolume = {
+  name: 'cluster-tls'
+  storageType: 'Secret'
+  secrets: [
+    {
+      secretRef: 'cluster-tls-crt'
+      path: 'tls.crt'
+    }
+    {
+      secretRef: 'cluster-tls-key'
+      path: 'tls.key'
+    }
+  ]
+}
+var clusterTlsMount = {
+  volumeName: 'cluster-tls'
+  mountPath: '/etc/switchboard/cluster-tls'
+}
+var appSecrets = concat([
   twilioTokenSecret
   adminKeySecret
-]
+], clusterTlsSecrets)
 // Only the silos derive ids from numbers (guest ids).
 var siloSecrets = concat(appSecrets, [
   {
@@ -265,8 +297,22 @@ var sharedEnv = [
     value: 'Rules'
   }
   {
+    // The table endpoint, not a connection string: the host signs in with DefaultAzureCredential.
     name: 'ConnectionStrings__AzureStorage'
-    secretRef: 'storage-connection-string'
+    value: 'https://${storage.name}.table.${environment().suffixes.storage}'
+  }
+  {
+    // Which of the app's identities DefaultAzureCredential signs in as (a user-assigned one).
+    name: 'AZURE_CLIENT_ID'
+    value: appIdentity.properties.clientId
+  }
+  {
+    name: 'Orleans__Tls__CertificatePath'
+    value: '${clusterTlsMount.mountPath}/tls.crt'
+  }
+  {
+    name: 'Orleans__Tls__KeyPath'
+    value: '${clusterTlsMount.mountPath}/tls.key'
   }
   {
     name: 'Twilio__AuthToken'
@@ -357,7 +403,7 @@ resource silos 'Microsoft.App/containerApps@2024-03-01' = [for i in range(0, sil
   }
   dependsOn: [
     appIdentityReadsSecrets
-    storageConnectionSecret
+    appIdentityUsesTables
   ]
   properties: {
     environmentId: containerEnv.id
@@ -406,11 +452,17 @@ resource silos 'Microsoft.App/containerApps@2024-03-01' = [for i in range(0, sil
             }
           ])
           probes: probes
+          volumeMounts: [
+            clusterTlsMount
+          ]
           resources: {
             cpu: json('1.0')
             memory: '2Gi'
           }
         }
+      ]
+      volumes: [
+        clusterTlsVolume
       ]
       // Exactly one replica: a second one would share this app's ports and address.
       scale: {
@@ -432,7 +484,7 @@ resource frontend 'Microsoft.App/containerApps@2024-03-01' = if (deployApps) {
   }
   dependsOn: [
     appIdentityReadsSecrets
-    storageConnectionSecret
+    appIdentityUsesTables
   ]
   properties: {
     environmentId: containerEnv.id
@@ -450,6 +502,9 @@ resource frontend 'Microsoft.App/containerApps@2024-03-01' = if (deployApps) {
     }
     template: {
       terminationGracePeriodSeconds: 30
+      volumes: [
+        clusterTlsVolume
+      ]
       containers: [
         {
           name: 'frontend'
@@ -462,6 +517,9 @@ resource frontend 'Microsoft.App/containerApps@2024-03-01' = if (deployApps) {
             }
           ])
           probes: probes
+          volumeMounts: [
+            clusterTlsMount
+          ]
           resources: {
             cpu: json('0.5')
             memory: '1Gi'

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -54,7 +55,13 @@ public static partial class ClusterHosting
         return options;
     }
 
-    /// <summary>The one table client (one connection pool) of a host, with <see cref="StorageClientOptions"/>.</summary>
+    /// <summary>
+    /// The one table client (one connection pool) of a host, with <see cref="StorageClientOptions"/>.
+    /// <c>ConnectionStrings:AzureStorage</c> is either a connection string (Azurite, an account key) or the account's
+    /// table endpoint, <c>https://ACCOUNT.table.core.windows.net</c>: then the host signs in as itself
+    /// (<see cref="DefaultAzureCredential"/>: a managed identity in Azure, workload identity on Kubernetes) and no key
+    /// exists to leak.
+    /// </summary>
     public static TableServiceClient StorageTables(IConfiguration configuration)
     {
         var storage = configuration.GetConnectionString(StorageConnectionName);
@@ -64,8 +71,16 @@ public static partial class ClusterHosting
                 "ConnectionStrings:AzureStorage is not set (environment: ConnectionStrings__AzureStorage). ./run.sh starts Azurite and sets it.");
         }
 
-        return new TableServiceClient(storage, StorageClientOptions());
+        return StorageEndpoint(storage) is { } endpoint
+            ? new TableServiceClient(endpoint, new DefaultAzureCredential(), StorageClientOptions())
+            : new TableServiceClient(storage, StorageClientOptions());
     }
+
+    /// <summary>The table endpoint when <paramref name="storage"/> is one (an https address), null for a connection string.</summary>
+    public static Uri? StorageEndpoint(string storage) =>
+        Uri.TryCreate(storage.Trim(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && !storage.Contains(';', StringComparison.Ordinal)
+            ? uri
+            : null;
 
     /// <summary>
     /// The SDK's defaults (100 s per try, 3 retries) let a hung storage account hold a write, and the grain waiting on
@@ -91,6 +106,7 @@ public static partial class ClusterHosting
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
+        options.Tls.Apply(silo);
         if (options.Mode == ClusteringMode.Localhost)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
@@ -119,6 +135,7 @@ public static partial class ClusterHosting
     /// <summary>Cluster identity and gateway list of a client (the stand-alone front end).</summary>
     public static IClientBuilder UseSwitchboardClustering(this IClientBuilder client, ClusterClientOptions options, IConfiguration configuration)
     {
+        options.Tls.Apply(client);
         if (options.Mode == ClusteringMode.Localhost)
         {
             client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);

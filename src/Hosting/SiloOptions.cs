@@ -32,6 +32,9 @@ public abstract class ClusterSettings : IValidatableObject
     [Required]
     public string ServiceId { get; set; } = "switchboard";
 
+    /// <summary><c>Orleans:Tls</c>: mutual TLS between silos and from front ends (off unless a certificate is set).</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
+
     public ClusteringMode Mode => ParseClustering(Clustering) ?? ClusteringMode.Localhost;
 
     public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -41,6 +44,11 @@ public abstract class ClusterSettings : IValidatableObject
             yield return new ValidationResult(
                 $"{Section}:Clustering must be {nameof(ClusteringMode.Localhost)} or {nameof(ClusteringMode.AzureStorage)}, not '{Clustering}'.",
                 [nameof(Clustering)]);
+        }
+
+        foreach (var problem in Tls.Problems())
+        {
+            yield return new ValidationResult(problem, [nameof(Tls)]);
         }
     }
 

@@ -44,6 +44,17 @@ public sealed class ClusterSettingsTests
         Assert.Equal(("127.0.0.1", false, 11111, 30000, "switchboard"), (silo.AdvertisedIPAddress, silo.Kubernetes, silo.SiloPort, silo.GatewayPort, silo.ServiceId));
     }
 
+    [Theory]
+    [InlineData("https://acct.table.core.windows.net", true, "acct")]
+    [InlineData(" https://acct.table.core.windows.net/ ", true, "acct")]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net", false, "acct")]
+    [InlineData("UseDevelopmentStorage=true", false, "devstoreaccount1")]
+    public void Storage_given_as_a_table_endpoint_is_reached_with_the_host_identity(string storage, bool identity, string account)
+    {
+        Assert.Equal(identity, ClusterHosting.StorageEndpoint(storage) is not null);
+        Assert.Equal(account, ClusterHosting.StorageTables(Configuration(("ConnectionStrings:AzureStorage", storage))).AccountName);
+    }
+
     [Fact]
     public void A_front_end_on_localhost_takes_a_list_of_gateway_ports()
     {

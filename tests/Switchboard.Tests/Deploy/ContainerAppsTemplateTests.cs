@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Switchboard.Tests.Infrastructure;
@@ -43,6 +45,38 @@ public sealed class ContainerAppsTemplateTests
 
         Assert.True(checkedApps.Count >= 2, $"expected the silo and front-end container apps, found: {string.Join(", ", checkedApps)}");
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public void Apps_sign_in_to_storage_with_their_identity_and_mount_the_cluster_certificate()
+    {
+        var template = Compile(Path.Combine(RepositoryRoot.Path, "deploy", "aca", "main.bicep"));
+        var json = template.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+        // No storage account key anywhere: none read, none accepted.
+        Assert.DoesNotContain("listKeys(resourceId('Microsoft.Storage", json, StringComparison.Ordinal);
+        var storage = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.Storage/storageAccounts");
+        Assert.False((bool?)storage["properties"]?["allowSharedKeyAccess"]);
+        Assert.Contains(Resources(template), r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"
+            && ((string?)r["properties"]?["roleDefinitionId"] ?? "").Contains("storageTableDataContributorRoleId", StringComparison.Ordinal));
+
+        var apps = Resources(template).Where(r => (string?)r["type"] == "Microsoft.App/containerApps").ToList();
+        Assert.True(apps.Count >= 2, "expected the silo and front-end container apps");
+        foreach (var app in apps)
+        {
+            var appTemplate = app["properties"]?["template"];
+            Assert.Equal("[variables('clusterTlsVolume')]", (string?)appTemplate?["volumes"]?[0]);
+            foreach (var container in appTemplate?["containers"] as JsonArray ?? [])
+            {
+                Assert.Equal("[variables('clusterTlsMount')]", (string?)container?["volumeMounts"]?[0]);
+                // env is one ARM expression (it reads resource properties): look for each setting in its text.
+                var env = (string?)container?["env"] ?? "";
+                Assert.Contains("'ConnectionStrings__AzureStorage', 'value', format('https://{0}.table.{1}'", env, StringComparison.Ordinal);
+                Assert.Contains("'AZURE_CLIENT_ID', 'value', reference(", env, StringComparison.Ordinal);
+                Assert.Contains("'Orleans__Tls__CertificatePath', 'value', format('{0}/tls.crt', variables('clusterTlsMount').mountPath)", env, StringComparison.Ordinal);
+                Assert.Contains("'Orleans__Tls__KeyPath', 'value', format('{0}/tls.key', variables('clusterTlsMount').mountPath)", env, StringComparison.Ordinal);
+            }
+        }
     }
 
     [Theory]

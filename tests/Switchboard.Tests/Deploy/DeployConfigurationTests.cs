@@ -18,8 +18,8 @@ namespace Switchboard.Tests.Deploy;
 [Trait("Category", "Deploy")]
 public sealed class DeployConfigurationTests
 {
-    /// <summary>Variables the .NET runtime, ASP.NET Core, OpenTelemetry or Orleans' Kubernetes hosting read themselves.</summary>
-    private static readonly string[] RuntimeVariablePrefixes = ["ASPNETCORE_", "DOTNET_", "POD_", "OTEL_"];
+    /// <summary>Variables the .NET runtime, ASP.NET Core, OpenTelemetry, Azure.Identity or Orleans' Kubernetes hosting read themselves.</summary>
+    private static readonly string[] RuntimeVariablePrefixes = ["ASPNETCORE_", "DOTNET_", "POD_", "OTEL_", "AZURE_"];
 
     /// <summary>Read by UseKubernetesHosting (KubernetesHostingOptions.ServiceIdEnvironmentVariable / ClusterIdEnvironmentVariable).</summary>
     private static readonly string[] RuntimeVariables = ["ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID"];
@@ -126,16 +126,26 @@ public sealed class DeployConfigurationTests
                 continue;
             }
 
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-            {
-                if (property.SetMethod is { IsPublic: true })
-                {
-                    keys[$"{section}:{property.Name}"] = property;
-                }
-            }
+            AddKeys(keys, section, type);
         }
 
         return keys;
+    }
+
+    /// <summary>Settable properties as keys; a property of a Switchboard settings class (Orleans:Tls) as its own sub-section.</summary>
+    private static void AddKeys(Dictionary<string, PropertyInfo?> keys, string prefix, Type type)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }))
+        {
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && SwitchboardAssemblies.Contains(property.PropertyType.Assembly))
+            {
+                AddKeys(keys, $"{prefix}:{property.Name}", property.PropertyType);
+            }
+            else
+            {
+                keys[$"{prefix}:{property.Name}"] = property;
+            }
+        }
     }
 
     private static List<string> Problems(IEnumerable<Setting> settings)

@@ -39,6 +39,26 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void Every_container_mounts_the_cluster_certificate_the_ConfigMap_names()
+    {
+        var config = Map(Assert.Single(Documents("ConfigMap")), "data");
+        var certificate = Assert.IsType<string>(config.GetValueOrDefault("Orleans__Tls__CertificatePath"));
+        var key = Assert.IsType<string>(config.GetValueOrDefault("Orleans__Tls__KeyPath"));
+        foreach (var deployment in Deployments())
+        {
+            var pod = Map(deployment, "spec", "template", "spec");
+            var volume = Assert.Single(List(pod, "volumes"), v => Text(v, "name") == "cluster-tls");
+            Assert.Equal("switchboard-cluster-tls", Text(volume, "secret", "secretName"));
+            foreach (var container in Containers(deployment))
+            {
+                var mount = Assert.Single(List(container, "volumeMounts"), m => Text(m, "name") == "cluster-tls");
+                Assert.Equal($"{Text(mount, "mountPath")}/tls.crt", certificate);
+                Assert.Equal($"{Text(mount, "mountPath")}/tls.key", key);
+            }
+        }
+    }
+
+    [Fact]
     public void Every_container_stops_its_host_before_the_pod_grace_period_ends()
     {
         var configMaps = Documents("ConfigMap").ToDictionary(c => Text(c, "metadata", "name")!, c => Map(c, "data"));
