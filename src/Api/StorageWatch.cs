@@ -2,30 +2,31 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
+using Switchboard.Hosting;
 
 namespace Switchboard.Api;
 
 /// <summary>
 /// Watches grain storage so the webhook answers 503 during an outage instead of acknowledging messages it cannot
 /// keep (a one-way hand-off could not tell; an awaited one would fail only after the storage client's retries).
-/// Every <see cref="WebhookOptions.StorageCheckPeriod"/> it writes through the health probe grain. Storage is down
-/// when that write fails (refused connections fail after the client's retries, about 6 s) or hangs for
-/// <see cref="HungAfter"/>. A write that is slow but succeeds is load, not an outage: refusing then would turn
-/// messages that are only late into messages Twilio never delivers again.
+/// Every <see cref="WebhookOptions.StorageCheckPeriod"/> it writes to the storage account directly
+/// (<see cref="StorageProbe"/>), through no silo: a silo dying with a probe in flight must not refuse every sender of
+/// this host while the call waits out Orleans' response timeout. Storage is down when that write fails (refused
+/// connections fail after the client's retries, about 6 s) or hangs for <see cref="HungAfter"/>. A write that is slow
+/// but succeeds is load, not an outage: refusing then would turn messages that are only late into messages Twilio
+/// never delivers again. A host without configured storage (a front end on localhost clustering) watches nothing.
 /// </summary>
 public sealed partial class StorageWatch(
-    IGrainFactory grains, IHostApplicationLifetime lifetime, IOptions<WebhookOptions> options, TimeProvider time, ILogger<StorageWatch> logger)
+    StorageProbe? probe, IHostApplicationLifetime lifetime, IOptions<WebhookOptions> options, TimeProvider time, ILogger<StorageWatch> logger)
     : BackgroundService
 {
     /// <summary>A probe write taking this long is a hang, not load (saturated storage answers within a few seconds).</summary>
     public static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(10);
 
-    private static readonly string WatchProbe = IHealthProbeGrain.KeyFor("storage-watch");
-
     private volatile bool _down;
 
-    // The probe in flight. A new check waits for it rather than queue another call behind it on the probe grain,
-    // so a long outage cannot build a backlog of probes to drain once storage is back.
+    // The probe in flight. A new check waits for it rather than start another, so a long outage cannot build a
+    // backlog of writes to drain once storage is back.
     private Task? _probe;
 
     /// <summary>True from a failed probe until the next one succeeds.</summary>
@@ -33,7 +34,13 @@ public sealed partial class StorageWatch(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Co-hosted, the silo may still be starting while hosted services start: probe once the host is up.
+        if (probe is null)
+        {
+            NotWatching(logger);
+            return;
+        }
+
+        // Probe once the host is up: a co-hosted silo creates what it needs while hosted services start.
         var started = new TaskCompletionSource();
         using (lifetime.ApplicationStarted.Register(started.SetResult))
         {
@@ -43,19 +50,18 @@ public sealed partial class StorageWatch(
         using var timer = new PeriodicTimer(options.Value.StorageCheckPeriod, time);
         do
         {
-            await CheckAsync(stoppingToken);
+            await CheckAsync(probe, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task CheckAsync(CancellationToken stoppingToken)
+    private async Task CheckAsync(StorageProbe probe, CancellationToken stoppingToken)
     {
         try
         {
             if (_probe is not { IsCompleted: false })
             {
-                // Its own probe grain: /health's calls must not queue behind a hung watch probe, nor the other way.
-                _probe = grains.GetGrain<IHealthProbeGrain>(WatchProbe).Check();
+                _probe = probe.WriteAsync(stoppingToken);
             }
 
             await _probe.WaitAsync(HungAfter, time, stoppingToken);
@@ -77,6 +83,9 @@ public sealed partial class StorageWatch(
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Grain storage does not answer ({Error}): the webhook answers 503 until it does")]
     private static partial void StorageDown(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "No storage configured on this host (ConnectionStrings:AzureStorage): the webhook does not watch storage; Durable mode still refuses what it cannot keep")]
+    private static partial void NotWatching(ILogger logger);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Grain storage answers again: the webhook acknowledges messages again")]
     private static partial void StorageBack(ILogger logger);

@@ -7,10 +7,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Switchboard.Api.Logging;
 using Switchboard.Contracts;
+using Switchboard.Hosting;
 
 namespace Switchboard.Api;
 
@@ -37,7 +39,9 @@ public static class SwitchboardApi
         // answered by AdminGate (UseSwitchboardApi) with what is wrong, never by the developer exception page.
         services.AddProblemDetails();
         services.PostConfigure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddSingleton<StorageWatch>();
+        StorageProbe.AddStorageProbe(services, configuration);
+        services.AddSingleton(sp => new StorageWatch(sp.GetService<StorageProbe>(), sp.GetRequiredService<IHostApplicationLifetime>(),
+            sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StorageWatch>>()));
         services.AddHostedService(sp => sp.GetRequiredService<StorageWatch>());
         services.AddValidatedOptions<HealthOptions>(configuration, HealthOptions.Section);
         services.TryAddKeyedSingleton(StorageHealthCheck.Clock, (sp, _) => sp.GetRequiredService<TimeProvider>());
