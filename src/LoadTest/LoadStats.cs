@@ -17,6 +17,11 @@ public sealed class LoadStats
     private long _failedRedeliveries;
     private long _measuredAcks;
 
+    /// <summary>At most this many refusals are kept with their time (a run that refuses more has other problems).</summary>
+    public const int MaxRefusalsKept = 50_000;
+
+    private readonly ConcurrentQueue<Refusal> _refusals = new();
+
     /// <summary>Ack latency of first deliveries and their retries, after the warm-up.</summary>
     public LatencyHistogram Ack { get; } = new();
 
@@ -67,6 +72,17 @@ public sealed class LoadStats
         Interlocked.Increment(ref _completed);
     }
 
+    /// <summary>A request not answered 200 (status 0: timeout or connection error), with when and for whom.</summary>
+    public void RecordRefusal(string sender, int status)
+    {
+        if (_refusals.Count < MaxRefusalsKept)
+        {
+            _refusals.Enqueue(new Refusal(DateTimeOffset.UtcNow, sender, status));
+        }
+    }
+
+    public IReadOnlyList<Refusal> Refusals => [.. _refusals.OrderBy(r => r.At)];
+
     public void RecordTimeout()
     {
         Interlocked.Increment(ref _timeouts);
@@ -90,3 +106,9 @@ public sealed class LoadStats
         Interlocked.Increment(ref acked ? ref _redeliveriesAcked : ref _failedRedeliveries);
     }
 }
+
+/// <summary>
+/// A webhook request that did not get 200: wall-clock time (to set against the times of injected faults), sender and
+/// status (0 for a timeout or a connection error).
+/// </summary>
+public sealed record Refusal(DateTimeOffset At, string Sender, int Status);

@@ -130,6 +130,7 @@ public static class LoadTestApp
             ErrorKinds = stats.ErrorKinds,
             ErrorRate = requests == 0 ? 0 : Math.Round((double)failedRequests / requests, 6),
             Series = series.Snapshot(),
+            Refusals = stats.Refusals,
             LostSamples = options.ExpectReplies ? ledger.LostSids(20) : [],
         };
         var checks = Checks(options, result);

@@ -42,6 +42,9 @@ public sealed record RunResult
 
     public required IReadOnlyList<SecondFigures> Series { get; init; }
 
+    /// <summary>Every request not answered 200, in time order (at most <see cref="LoadStats.MaxRefusalsKept"/>).</summary>
+    public IReadOnlyList<Refusal> Refusals { get; init; } = [];
+
     /// <summary>Up to 20 MessageSids of lost messages, to look up with GET /admin/conversations.</summary>
     public IReadOnlyList<string> LostSamples { get; init; } = [];
 

@@ -140,6 +140,10 @@ public sealed class WebhookClient : IDisposable
             {
                 _series.Acked(now, latency);
             }
+            else if (status != 200)
+            {
+                _stats.RecordRefusal(Sender(form), status);
+            }
 
             return status;
         }
@@ -152,8 +156,11 @@ public sealed class WebhookClient : IDisposable
             _stats.RecordError(ex.HttpRequestError.ToString());
         }
 
+        _stats.RecordRefusal(Sender(form), 0);
         return 0;
     }
+
+    private static string Sender(KeyValuePair<string, string>[] form) => form.First(f => f.Key == "From").Value;
 
     public void Dispose() => _http.Dispose();
 }
