@@ -45,7 +45,20 @@ public sealed record TurnView(
 
     /// <summary>The channel the message came in on (and its reply went out on).</summary>
     [Id(2)] public MessageChannel Channel { get; init; }
+
+    /// <summary>Tokens the turn's model calls read, failed attempts included; null when no model was called.</summary>
+    [Id(3)] public long? InputTokens { get; init; }
+
+    /// <summary>Tokens the turn's model calls wrote, failed attempts included; null when no model was called.</summary>
+    [Id(4)] public long? OutputTokens { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Switchboard.StepTimingView")]
-public sealed record StepTimingView(string Step, double Milliseconds, int Attempts);
+public sealed record StepTimingView(string Step, double Milliseconds, int Attempts)
+{
+    /// <summary>Tokens the model read for this step; null for a step that called no model.</summary>
+    [Id(0)] public long? InputTokens { get; init; }
+
+    /// <summary>Tokens the model wrote for this step; null for a step that called no model.</summary>
+    [Id(1)] public long? OutputTokens { get; init; }
+}

@@ -14,6 +14,13 @@ public static class SwitchboardTracing
 
     public static readonly ActivitySource Source = new(SourceName);
 
+    /// <summary>
+    /// The activity source and meter of Microsoft.Extensions.AI's OpenTelemetry layer on the model's chat client: a
+    /// gen_ai span per model call (GenAI semantic conventions) and the gen_ai.client.* metrics. Its default name,
+    /// given explicitly so the tracer and meter providers listen to exactly what the chat client writes.
+    /// </summary>
+    public const string ModelSourceName = "Experimental.Microsoft.Extensions.AI";
+
     /// <summary>The ambient activity's W3C traceparent ("00-{trace}-{span}-{flags}"), or null.</summary>
     public static string? CurrentTraceParent() => TraceParentOf(Activity.Current);
 

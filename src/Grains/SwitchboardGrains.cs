@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Switchboard.Contracts;
 using Switchboard.Grains.Summary;
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Agents.Tokens;
 using Switchboard.Grains.Conversations;
 using Switchboard.Grains.Employees;
 using Switchboard.Grains.Guard;
@@ -44,6 +45,8 @@ public static class SwitchboardGrains
         services.AddHostedService<SiloActivityReporter>();
 
         services.AddAgentProviders(configuration);
+        services.TryAddSingleton<DailyTokenBudget>();
+        services.AddHostedService<DailyTokenBudgetReporter>();
         services.AddSingleton<Branding>();
         services.AddSingleton<ReplyCheck>();
         services.AddSingleton<Refiner>();

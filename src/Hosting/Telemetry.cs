@@ -13,7 +13,8 @@ namespace Switchboard.Hosting;
 /// Metrics for operators: Orleans', the .NET runtime's, ASP.NET Core's and the host's meters (the silo adds the grains'
 /// "switchboard" meter), scraped at GET /metrics.
 /// When OTEL_EXPORTER_OTLP_ENDPOINT is set, the same metrics are also exported over OTLP, and so are traces: the
-/// webhook request, the turn it starts, one span per agent step, the reply's send and the HTTP calls under them, in one trace.
+/// webhook request, the turn it starts, one span per agent step, the model calls (gen_ai spans), the reply's send and the
+/// HTTP calls under them, in one trace.
 /// </summary>
 public static class Telemetry
 {
@@ -41,7 +42,7 @@ public static class Telemetry
         var otel = services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics
-                .AddMeter(["Microsoft.Orleans", RuntimeMeter, .. meters])
+                .AddMeter(["Microsoft.Orleans", RuntimeMeter, SwitchboardTracing.ModelSourceName, .. meters])
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter();
             if (otlp)
@@ -58,7 +59,7 @@ public static class Telemetry
 
         otel.WithTracing(tracing => tracing
             .ConfigureResource(resource => resource.AddService(serviceName))
-            .AddSource(SwitchboardTracing.SourceName, OrleansApplicationSource)
+            .AddSource(SwitchboardTracing.SourceName, SwitchboardTracing.ModelSourceName, OrleansApplicationSource)
             .SetSampler(new ParentBasedSampler(new RequestsAndOwnSpansOnly()))
             .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrape(context.Request.Path))
             .AddHttpClientInstrumentation()

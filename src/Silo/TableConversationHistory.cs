@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Switchboard.Contracts;
@@ -15,6 +16,9 @@ namespace Switchboard.Silo;
 public sealed class TableConversationHistory(TableServiceClient tables, string serviceId) : IConversationHistory
 {
     public const string TableName = "ConversationHistory";
+
+    /// <summary>Steps as JSON; a step that called no model leaves its token counts out rather than writing nulls.</summary>
+    private static readonly JsonSerializerOptions StepsJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private Task<TableClient>? _table;
 
@@ -51,10 +55,12 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
             ["OutboundId"] = turn.OutboundId,
             ["ReceivedAt"] = turn.ReceivedAt,
             ["CompletedAt"] = turn.CompletedAt,
-            ["Steps"] = JsonSerializer.Serialize(turn.Steps),
+            ["Steps"] = JsonSerializer.Serialize(turn.Steps, StepsJson),
             ["Error"] = turn.Error,
             ["TraceId"] = turn.TraceId,
             ["Channel"] = turn.Channel.ToString(),
+            ["InputTokens"] = turn.InputTokens,
+            ["OutputTokens"] = turn.OutputTokens,
         };
         await (await TableAsync()).UpsertEntityAsync(entity, TableUpdateMode.Replace);
     }
@@ -107,11 +113,14 @@ public sealed class TableConversationHistory(TableServiceClient tables, string s
         row.GetString("OutboundId"),
         row.GetDateTimeOffset("ReceivedAt") ?? default,
         row.GetDateTimeOffset("CompletedAt") ?? default,
-        JsonSerializer.Deserialize<List<StepTiming>>(row.GetString("Steps") ?? "[]") ?? [])
+        JsonSerializer.Deserialize<List<StepTiming>>(row.GetString("Steps") ?? "[]", StepsJson) ?? [])
     {
         Error = row.GetString("Error"),
         TraceId = row.GetString("TraceId"),
         // Rows written before WhatsApp have no Channel: they were SMS.
         Channel = Enum.TryParse<MessageChannel>(row.GetString("Channel"), out var channel) ? channel : MessageChannel.Sms,
+        // Rows written before token accounting, and turns that called no model, have none.
+        InputTokens = row.GetInt64("InputTokens"),
+        OutputTokens = row.GetInt64("OutputTokens"),
     };
 }

@@ -1,4 +1,5 @@
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Agents.Tokens;
 
 namespace Switchboard.Simulation;
 
@@ -10,22 +11,35 @@ internal sealed class SimAgents(SimWorld world)
 {
     public static readonly IReadOnlyList<string> Steps = ["plan", "compose", "check"];
 
-    /// <summary>How long a step takes (null: its answer is lost), and whether it fails.</summary>
-    public (long? Ms, bool Fails) Draw(bool slow) => world.Choices.Draw() switch
+    /// <summary>A slow step's model call spends tokens, failed or not; a step stopped by the budget made none.</summary>
+    private static readonly TokenUsage ModelCall = new(100, 20);
+
+    /// <summary>
+    /// How long a step takes (null: its answer is lost), whether it fails, and whether it was stopped before its model
+    /// call by the turn's token budget (on a worker only: rules steps call no model).
+    /// </summary>
+    public (long? Ms, bool Fails, bool OverBudget) Draw(bool slow) => world.Choices.Draw() switch
     {
-        1 or 2 => (slow ? 300 : 1, true),
-        3 => (slow ? 40_000 : 250, false), // late: past the step timeout on a worker; past the checkpoint threshold here
-        4 when slow => (null, false),
-        _ => (slow ? 300 : 1, false),
+        1 or 2 => (slow ? 300 : 1, true, false),
+        3 => (slow ? 40_000 : 250, false, false), // late: past the step timeout on a worker; past the checkpoint threshold here
+        4 when slow => (null, false, false),
+        5 when slow => (5, true, true),
+        _ => (slow ? 300 : 1, false, false),
     };
 
-    public static StepCompletion Complete(StepRequest request, long ms, bool fails)
+    public static StepCompletion Complete(StepRequest request, long ms, bool fails, bool overBudget = false, bool slow = false)
     {
         var context = request.Context;
         var result = fails ? null
             : request.StepIndex == Steps.Count - 1 ? context with { Reply = $"Reply to {context.MessageSid}" }
             : context with { Draft = $"{context.Draft}{Steps[request.StepIndex]};" };
-        return new StepCompletion(context.MessageSid, request.StepIndex, result, fails ? "the model answered 500" : null, ms) { Attempt = request.Attempt };
+        var error = overBudget ? "Agents:MaxTokensPerTurn spent" : fails ? "the model answered 500" : null;
+        return new StepCompletion(context.MessageSid, request.StepIndex, result, error, ms)
+        {
+            Attempt = request.Attempt,
+            Tokens = slow && !overBudget ? ModelCall : null,
+            TurnTokenBudgetSpent = overBudget,
+        };
     }
 }
 

@@ -121,7 +121,7 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
         CancelStepTimer();
         if (completion.Result is null)
         {
-            await StepFailedAsync(completion.Error ?? "the step returned nothing");
+            await StepFailedAsync(Engine.StepFailed(completion));
             return;
         }
 
@@ -157,12 +157,19 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
         }
     }
 
-    private async Task StepFailedAsync(string error)
+    private Task StepFailedAsync(string error) => StepFailedAsync(Engine.StepFailed(error));
+
+    private async Task StepFailedAsync(TurnAction next)
     {
         var turn = State.Turn!;
-        switch (Engine.StepFailed(error))
+        switch (next)
         {
-            case TurnAction.RetryStep(var delay):
+            case TurnAction.RetryStep(var delay, var writeFirst):
+                if (writeFirst)
+                {
+                    await WriteStateAsync();
+                }
+
                 ArmStepTimer((long)delay.TotalMilliseconds, turn, AdvanceAsync);
                 break;
             case TurnAction.Finish finish:
@@ -205,7 +212,7 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
             turn.ReplyId = await SendAsync(sms.MessageSid, reply, "reply", sms);
         }
 
-        await WriteHistoryOfFinishedTurnAsync(TurnRecord.For(sms, finish.Outcome, World.Now, reply, turn.ReplyId, turn.Timings, error));
+        await WriteHistoryOfFinishedTurnAsync(TurnRecord.For(sms, finish.Outcome, World.Now, reply, turn.ReplyId, turn.Timings, error, tokens: turn.Tokens));
         recorder.TurnEnded(Key, sms.MessageSid, finish.Outcome, turn.ReplyId);
         World.Trace($"{Key}: turn {sms.MessageSid} ended {finish.Outcome}");
         _unsaved = true;
@@ -258,8 +265,8 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
     private void RunCurrentStep()
     {
         var turn = State.Turn!;
-        var request = new StepRequest(turn.StepIndex, turn.Context) { Attempt = turn.StepAttempt };
-        var (ms, fails) = agents.Draw(slowSteps);
+        var request = new StepRequest(turn.StepIndex, turn.Context) { Attempt = turn.StepAttempt, TurnTokens = turn.Tokens };
+        var (ms, fails, overBudget) = agents.Draw(slowSteps);
         if (!slowSteps)
         {
             ArmStepTimer(0, turn, async () =>
@@ -278,7 +285,7 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
             {
                 if (incarnation == World.Incarnation && World.Up)
                 {
-                    Runtime.Tell<SimConversation>(Key, c => c.CompleteStep(SimAgents.Complete(request, took, fails)));
+                    Runtime.Tell<SimConversation>(Key, c => c.CompleteStep(SimAgents.Complete(request, took, fails, overBudget, slow: true)));
                 }
             });
         }

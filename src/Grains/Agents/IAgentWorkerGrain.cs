@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Switchboard.Grains.Agents.Tokens;
 
 namespace Switchboard.Grains.Agents;
 
@@ -21,6 +22,9 @@ public sealed record StepRequest(int StepIndex, TurnContext Context)
 
     /// <summary>Which attempt of the step this is: a late failure of an earlier attempt is told apart and ignored.</summary>
     [Id(1)] public int Attempt { get; init; }
+
+    /// <summary>What the turn's model calls have spent before this step (Agents:MaxTokensPerTurn counts from here).</summary>
+    [Id(2)] public TokenUsage? TurnTokens { get; init; }
 }
 
 /// <summary>A finished step: the updated context, or the error that stopped it.</summary>
@@ -29,4 +33,10 @@ public sealed record StepCompletion(string MessageSid, int StepIndex, TurnContex
 {
     /// <summary>The attempt of <see cref="StepRequest.Attempt"/> this answers.</summary>
     [Id(0)] public int Attempt { get; init; }
+
+    /// <summary>What the step's model calls spent (null: it made none), whether the step succeeded or not.</summary>
+    [Id(1)] public TokenUsage? Tokens { get; init; }
+
+    /// <summary>The step stopped before a model call because the turn has spent Agents:MaxTokensPerTurn: not to be retried.</summary>
+    [Id(2)] public bool TurnTokenBudgetSpent { get; init; }
 }

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Switchboard.Contracts;
+using Switchboard.Grains.Agents.Tokens;
 
 namespace Switchboard.Grains.Agents;
 
 /// <summary>
-/// Runs one agent step of a turn, in a "step …" span under the turn, timed, and says how it went. The agent worker
-/// runs slow steps with it (model calls, away from the conversation); the conversation runs fast steps with it itself.
+/// Runs one agent step of a turn, in a "step …" span under the turn, timed and metered (the tokens of its model
+/// calls), and says how it went. The agent worker runs slow steps with it (model calls, away from the conversation);
+/// the conversation runs fast steps with it itself.
 /// </summary>
 public static class StepRunner
 {
@@ -15,11 +17,14 @@ public static class StepRunner
         var context = request.Context;
         var step = pipeline[request.StepIndex];
         var started = time.GetTimestamp();
+        var meter = new StepTokenMeter(step.Name, request.TurnTokens ?? TokenUsage.None, options.MaxTokensPerTurn);
         TurnContext? result = null;
         string? error = null;
+        var budgetSpent = false;
 
-        // A child of the turn's span: an OpenAI HTTP call made by the step is its child.
+        // A child of the turn's span: the model calls made by the step (gen_ai spans) and their HTTP calls are its children.
         using (var span = SwitchboardTracing.Start($"step {step.Name}", request.TraceParent))
+        using (meter.Enter())
         {
             span.Activity?.SetTag("switchboard.message_sid", context.MessageSid);
             try
@@ -31,6 +36,12 @@ public static class StepRunner
 
                 result = await step.RunAsync(context, CancellationToken.None);
             }
+            catch (TurnTokenBudgetSpentException ex)
+            {
+                (error, budgetSpent) = (ex.Message, true);
+                TokenLog.TurnBudgetSpent(logger, context.MessageSid, ex.Message);
+                span.Activity?.SetStatus(ActivityStatusCode.Error, error);
+            }
             catch (Exception ex)
             {
                 // Operators see the type and message in the turn record; the sender only ever sees an apology.
@@ -40,6 +51,11 @@ public static class StepRunner
             }
         }
 
-        return new StepCompletion(context.MessageSid, request.StepIndex, result, error, time.GetElapsedTime(started).TotalMilliseconds) { Attempt = request.Attempt };
+        return new StepCompletion(context.MessageSid, request.StepIndex, result, error, time.GetElapsedTime(started).TotalMilliseconds)
+        {
+            Attempt = request.Attempt,
+            Tokens = meter.Spent is { Total: > 0 } spent ? spent : null,
+            TurnTokenBudgetSpent = budgetSpent,
+        };
     }
 }

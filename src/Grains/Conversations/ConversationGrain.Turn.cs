@@ -23,7 +23,7 @@ public sealed partial class ConversationGrain
         Timers.Cancel();
         if (completion.Result is null)
         {
-            await StepFailedAsync(completion.Error ?? "the step returned nothing");
+            await StepFailedAsync(Engine.StepFailed(completion), completion.Error ?? "the step returned nothing");
             return;
         }
 
@@ -57,12 +57,19 @@ public sealed partial class ConversationGrain
         }
     }
 
-    private async Task StepFailedAsync(string error)
+    private Task StepFailedAsync(string error) => StepFailedAsync(Engine.StepFailed(error), error);
+
+    private async Task StepFailedAsync(TurnAction next, string error)
     {
         var turn = State.Turn!;
-        switch (Engine.StepFailed(error))
+        switch (next)
         {
-            case TurnAction.RetryStep(var delay):
+            case TurnAction.RetryStep(var delay, var writeFirst):
+                if (writeFirst)
+                {
+                    await WriteStateAsync(); // the failed attempt's model tokens count toward the turn's budget after a crash too
+                }
+
                 ConversationLog.StepRetry(logger, Masked, turn.Context.MessageSid, Engine.StepName, turn.StepAttempt, delay, error);
                 Timers.Arm(delay, turn, AdvanceAsync);
                 break;
@@ -122,10 +129,15 @@ public sealed partial class ConversationGrain
         }
 
         var completedAt = time.GetUtcNow();
-        await History.WriteFinishedAsync(State.RecordedTurns, TurnRecord.For(sms, outcome, completedAt, reply, turn.ReplyId, turn.Timings, error, _telemetry.TraceId));
+        await History.WriteFinishedAsync(State.RecordedTurns, TurnRecord.For(sms, outcome, completedAt, reply, turn.ReplyId, turn.Timings, error, _telemetry.TraceId, turn.Tokens));
         _telemetry.EndTurn(outcome.ToString(), error);
         Timers.StopInterim();
-        (outcome == TurnOutcome.Failed ? SwitchboardMetrics.TurnsFailed : SwitchboardMetrics.TurnsAnswered).Add(1);
+        (outcome switch
+        {
+            TurnOutcome.Failed => SwitchboardMetrics.TurnsFailed,
+            TurnOutcome.OverTokenBudget => SwitchboardMetrics.TurnsOverTokenBudget,
+            _ => SwitchboardMetrics.TurnsAnswered,
+        }).Add(1);
         SwitchboardMetrics.TurnDuration.Record((completedAt - turn.StartedAt).TotalMilliseconds);
 
         // Not written now: the history has the turn, and the next message (or going idle) writes the state. A crash
@@ -208,7 +220,12 @@ public sealed partial class ConversationGrain
     private void RunCurrentStep()
     {
         var turn = State.Turn!;
-        var request = new StepRequest(turn.StepIndex, turn.Context) { TraceParent = _telemetry.TraceParent(Engine.Message), Attempt = turn.StepAttempt };
+        var request = new StepRequest(turn.StepIndex, turn.Context)
+        {
+            TraceParent = _telemetry.TraceParent(Engine.Message),
+            Attempt = turn.StepAttempt,
+            TurnTokens = turn.Tokens,
+        };
         if (!agentOptions.Value.StepsAreSlow)
         {
             Timers.Arm(TimeSpan.Zero, turn, async () => await CompleteStep(await StepRunner.RunAsync(pipeline, request, agentOptions.Value, time, logger)));

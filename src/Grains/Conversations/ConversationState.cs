@@ -1,5 +1,6 @@
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Agents.Tokens;
 
 namespace Switchboard.Grains.Conversations;
 
@@ -82,10 +83,24 @@ public sealed class ActiveTurn
 
     /// <summary>The reply to an unregistered sender was granted from Guard:UnregisteredReplies: a finish tried again takes no more.</summary>
     [Id(7)] public bool ReplyGranted { get; set; }
+
+    /// <summary>
+    /// What the turn's model calls have spent so far, every attempt included: stored with the turn, so a crash does not
+    /// hand a turn a fresh Agents:MaxTokensPerTurn.
+    /// </summary>
+    [Id(8)] public TokenUsage? Tokens { get; set; }
 }
 
+/// <summary>One step of a finished turn: how long it took, in how many attempts, and the tokens of its model calls.</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.StepTiming")]
-public sealed record StepTiming(string Step, double Milliseconds, int Attempts);
+public sealed record StepTiming(string Step, double Milliseconds, int Attempts)
+{
+    /// <summary>Tokens the model read for this step; null for a step that called no model.</summary>
+    [Id(0)] public long? InputTokens { get; init; }
+
+    /// <summary>Tokens the model wrote for this step; null for a step that called no model.</summary>
+    [Id(1)] public long? OutputTokens { get; init; }
+}
 
 /// <summary>A finished turn as operators see it.</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.TurnRecord")]
@@ -107,17 +122,25 @@ public sealed record TurnRecord(
     /// <summary>The channel the message came in on (and its reply went out on).</summary>
     [Id(2)] public MessageChannel Channel { get; init; }
 
+    /// <summary>Tokens the turn's model calls read, failed attempts included; null when no model was called.</summary>
+    [Id(3)] public long? InputTokens { get; init; }
+
+    /// <summary>Tokens the turn's model calls wrote, failed attempts included; null when no model was called.</summary>
+    [Id(4)] public long? OutputTokens { get; init; }
+
     /// <summary>A model's error page must not outgrow a table row.</summary>
     public const int MaxErrorLength = 1_000;
 
     /// <summary>A message as the history shows it: its first <see cref="InboundText.MaxLength"/> characters (what the agents read).</summary>
     public static TurnRecord For(InboundSms sms, TurnOutcome outcome, DateTimeOffset completedAt, string? reply = null, string? outboundId = null,
-        IReadOnlyList<StepTiming>? steps = null, string? error = null, string? traceId = null) =>
+        IReadOnlyList<StepTiming>? steps = null, string? error = null, string? traceId = null, TokenUsage? tokens = null) =>
         new(sms.MessageSid, sms.Body.Length > InboundText.MaxLength ? sms.Body[..InboundText.MaxLength] : sms.Body, reply, outcome, outboundId, sms.ReceivedAt, completedAt, steps ?? [])
         {
             Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
             TraceId = traceId ?? SwitchboardTracing.TraceIdOf(sms.TraceParent),
             Channel = sms.Channel,
+            InputTokens = tokens?.InputTokens,
+            OutputTokens = tokens?.OutputTokens,
         };
 }
 
@@ -136,4 +159,7 @@ public enum TurnOutcome
 
     /// <summary>Answered by the agents, but the reply to an unregistered number was held back (Guard:UnregisteredReplies).</summary>
     Withheld = 7,
+
+    /// <summary>The turn spent Agents:MaxTokensPerTurn before its last model call: it made no further call, the sender got the apology.</summary>
+    OverTokenBudget = 8,
 }

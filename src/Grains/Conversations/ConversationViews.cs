@@ -27,5 +27,12 @@ internal static class ConversationViews
         r.OutboundId,
         r.ReceivedAt,
         r.CompletedAt,
-        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts))]) { Error = r.Error, TraceId = r.TraceId, Channel = r.Channel };
+        [.. r.Steps.Select(s => new StepTimingView(s.Step, s.Milliseconds, s.Attempts) { InputTokens = s.InputTokens, OutputTokens = s.OutputTokens })])
+    {
+        Error = r.Error,
+        TraceId = r.TraceId,
+        Channel = r.Channel,
+        InputTokens = r.InputTokens,
+        OutputTokens = r.OutputTokens,
+    };
 }

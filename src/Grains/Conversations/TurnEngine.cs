@@ -9,8 +9,11 @@ public abstract record TurnAction
     /// <summary>Run the current step (its attempt counted). <see cref="WriteFirst"/>: store the count before it runs.</summary>
     public sealed record RunStep(bool WriteFirst) : TurnAction;
 
-    /// <summary>Run the current step again after <see cref="Delay"/>.</summary>
-    public sealed record RetryStep(TimeSpan Delay) : TurnAction;
+    /// <summary>
+    /// Run the current step again after <see cref="Delay"/>. <see cref="WriteFirst"/>: the failed attempt spent model
+    /// tokens; store them before the wait, so a crash does not forget them.
+    /// </summary>
+    public sealed record RetryStep(TimeSpan Delay, bool WriteFirst = false) : TurnAction;
 
     /// <summary>Every step ran, or the turn failed: hand the reply over and end the turn.</summary>
     public sealed record Finish(TurnOutcome Outcome, string? Reply, string? Error) : TurnAction;
@@ -85,20 +88,38 @@ public sealed class TurnEngine(ConversationState state, IReadOnlyList<string> st
     public bool StepDone(StepCompletion completion, bool stepsAreSlow)
     {
         var turn = state.Turn!;
-        turn.Timings.Add(new StepTiming(steps[turn.StepIndex], completion.ElapsedMs, turn.StepAttempt));
+        turn.Timings.Add(new StepTiming(steps[turn.StepIndex], completion.ElapsedMs, turn.StepAttempt)
+        {
+            InputTokens = completion.Tokens?.InputTokens,
+            OutputTokens = completion.Tokens?.OutputTokens,
+        });
+        Charge(completion);
         turn.Context = completion.Result!;
         turn.StepIndex++;
         turn.StepAttempt = 0;
         return stepsAreSlow || completion.ElapsedMs >= options.CheckpointAfter.TotalMilliseconds;
     }
 
-    /// <summary>A step failed: tried again after a backoff, or, out of attempts, the turn fails.</summary>
-    public TurnAction StepFailed(string error)
+    /// <summary>A step failed (or never answered): tried again after a backoff, or, out of attempts, the turn fails.</summary>
+    public TurnAction StepFailed(string error, bool spentTokens = false)
     {
         var turn = state.Turn!;
         return turn.StepAttempt < options.StepMaxAttempts
-            ? new TurnAction.RetryStep(Backoff.Doubling(options.StepRetryBackoff, turn.StepAttempt, options.StepTimeout))
+            ? new TurnAction.RetryStep(Backoff.Doubling(options.StepRetryBackoff, turn.StepAttempt, options.StepTimeout), WriteFirst: spentTokens)
             : Fail(error);
+    }
+
+    /// <summary>
+    /// A step answered with a failure: what its model calls spent is charged to the turn; a step stopped by
+    /// Agents:MaxTokensPerTurn ends the turn with the apology at once (another attempt would be stopped too).
+    /// </summary>
+    public TurnAction StepFailed(StepCompletion completion)
+    {
+        Charge(completion);
+        var error = completion.Error ?? "the step returned nothing";
+        return completion.TurnTokenBudgetSpent
+            ? new TurnAction.Finish(TurnOutcome.OverTokenBudget, ApologyReply, $"{StepName}: {error}")
+            : StepFailed(error, spentTokens: completion.Tokens is not null);
     }
 
     /// <summary>The finished turn leaves the inbox; returns whether another message waits (its turn is not begun yet).</summary>
@@ -125,4 +146,12 @@ public sealed class TurnEngine(ConversationState state, IReadOnlyList<string> st
     }
 
     private TurnAction.Finish Fail(string error) => new(TurnOutcome.Failed, ApologyReply, $"{StepName}: {error}");
+
+    private void Charge(StepCompletion completion)
+    {
+        if (completion.Tokens is { } tokens)
+        {
+            state.Turn!.Tokens = tokens.Plus(state.Turn.Tokens);
+        }
+    }
 }

@@ -4,9 +4,10 @@ namespace Switchboard.Grains.Telemetry;
 
 /// <summary>The "switchboard" meter: what operators watch beside Orleans' own metrics.</summary>
 /// <remarks>
-/// No instrument takes tags, and a new one must never tag by number, sender or outbound id: spans and logs are masked
-/// on their way out, metric attributes are not (the OpenTelemetry SDK offers no hook to rewrite them), and each
-/// distinct value would be a series of its own.
+/// Only the model instruments take tags, from small fixed sets (the step, plan or compose; the direction, input or
+/// output). None may ever tag by number, sender or outbound id: spans and logs are masked on their way out, metric
+/// attributes are not (the OpenTelemetry SDK offers no hook to rewrite them), and each distinct value would be a
+/// series of its own.
 /// </remarks>
 public static class SwitchboardMetrics
 {
@@ -28,6 +29,17 @@ public static class SwitchboardMetrics
     public static readonly Counter<long> OutboundAccepted = CreateCounter("switchboard.outbound.accepted", description: "Replies Twilio accepted");
     public static readonly Counter<long> OutboundRetries = CreateCounter("switchboard.outbound.retries");
     public static readonly Counter<long> OutboundFailed = CreateCounter("switchboard.outbound.failed", description: "Replies rejected or given up");
+    public static readonly Counter<long> TurnsOverTokenBudget = CreateCounter("switchboard.turns.over_token_budget", description: "Turns ended with the apology because they spent Agents:MaxTokensPerTurn");
+    public static readonly Counter<long> DailyBudgetFallbacks = CreateCounter("switchboard.model.daily_budget_fallbacks", description: "Steps the Rules provider answered because Agents:DailyTokenBudget was spent");
+
+    /// <summary>Tokens of model calls, tagged <c>step</c> (plan, compose) and <c>direction</c> (input, output).</summary>
+    public static readonly Counter<long> ModelTokens = Meter.CreateCounter<long>("switchboard.model.tokens", description: "Tokens of model calls, by step and direction");
+
+    /// <summary>
+    /// Estimated cost of model calls in the currency of Agents:OpenAI:InputPricePerMillion / OutputPricePerMillion,
+    /// tagged <c>step</c>; only counted when a price is configured.
+    /// </summary>
+    public static readonly Counter<double> ModelCost = Meter.CreateCounter<double>("switchboard.model.cost", description: "Estimated cost of model calls, by step, from the configured prices");
 
     /// <summary>
     /// Adds 0 to every counter, so each one is exported (at 0) from the start instead of only after its first

@@ -30,6 +30,11 @@ public sealed class OpenAIAgentOptionsValidator : IValidateOptions<OpenAIAgentOp
             failures.Add($"{OpenAIAgentOptions.Section}:TimeoutSeconds must be between 1 and 600.");
         }
 
+        if (options.InputPricePerMillion is < 0 || options.OutputPricePerMillion is < 0)
+        {
+            failures.Add($"{OpenAIAgentOptions.Section}:InputPricePerMillion and OutputPricePerMillion must not be negative.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
