@@ -1,5 +1,6 @@
 using Switchboard.Contracts;
 using Switchboard.Grains.Agents;
+using Switchboard.Grains.Agents.Tokens;
 using Switchboard.Grains.Conversations;
 
 namespace Switchboard.Tests.Engine;
@@ -120,6 +121,41 @@ public sealed class TurnEngineTests
         Assert.False(engine.IsCurrent(late));
         Assert.True(engine.IsCurrent(late with { Attempt = 2 }));
         Assert.True(engine.IsCurrent(Done(state, 0, 10) with { Attempt = 1 })); // a result is a result, whichever attempt
+    }
+
+    [Fact]
+    public void A_step_stopped_by_the_turns_token_budget_ends_the_turn_with_the_apology_at_once()
+    {
+        var (state, engine) = WithTurn();
+        engine.Next(recovering: false);
+        engine.StepDone(Done(state, 0, 900) with { Tokens = new TokenUsage(100, 20) }, stepsAreSlow: true);
+        engine.Next(recovering: false);
+
+        var stopped = new StepCompletion("SM1", 1, null, "Agents:MaxTokensPerTurn (50) spent", 3) { Attempt = 1, TurnTokenBudgetSpent = true };
+        var finish = Assert.IsType<TurnAction.Finish>(engine.StepFailed(stopped)); // first attempt: no retry
+
+        Assert.Equal(TurnOutcome.OverTokenBudget, finish.Outcome);
+        Assert.Equal(TurnEngine.ApologyReply, finish.Reply);
+        Assert.StartsWith("compose: Agents:MaxTokensPerTurn", finish.Error, StringComparison.Ordinal);
+        Assert.Equal(new TokenUsage(100, 20), state.Turn!.Tokens);
+        var plan = Assert.Single(state.Turn.Timings);
+        Assert.Equal((100L, 20L), (plan.InputTokens, plan.OutputTokens));
+    }
+
+    [Fact]
+    public void A_failed_attempt_that_spent_tokens_is_charged_to_the_turn_and_stored_before_the_retry()
+    {
+        var (state, engine) = WithTurn();
+        engine.Next(recovering: false);
+
+        var failed = new StepCompletion("SM1", 0, null, "the reply was cut off", 900) { Attempt = 1, Tokens = new TokenUsage(100, 20) };
+
+        Assert.Equal(new TurnAction.RetryStep(TimeSpan.FromSeconds(2), WriteFirst: true), engine.StepFailed(failed));
+        Assert.Equal(new TokenUsage(100, 20), state.Turn!.Tokens);
+        engine.Next(recovering: false);
+        engine.StepDone(Done(state, 0, 900) with { Tokens = new TokenUsage(90, 10) }, stepsAreSlow: true);
+        Assert.Equal(new TokenUsage(190, 30), state.Turn.Tokens); // the turn pays for both attempts
+        Assert.Equal((90L, 10L), (state.Turn.Timings[0].InputTokens, state.Turn.Timings[0].OutputTokens)); // the step shows its answer's
     }
 
     [Fact]

@@ -16,11 +16,16 @@ namespace Switchboard.Tests.OpenAI;
 /// <summary>
 /// A small OpenAI-compatible server on loopback: <c>POST /v1/chat/completions</c>, non-streaming. It plays a
 /// believable model: a request that asks for JSON (a plan) is answered from <see cref="Plans"/> keyed by the SMS
-/// text, any other request (the composer) with <see cref="Reply"/> or <see cref="ReplyWriter"/>. Every request is
-/// recorded.
+/// text, any other request (the composer) with <see cref="Reply"/> or <see cref="ReplyWriter"/>, each with its token
+/// usage. Every request is recorded.
 /// </summary>
 public sealed partial class FakeOpenAIServer : IAsyncDisposable
 {
+    /// <summary>The usage every answer reports, as a real endpoint does: tokens read (the prompt) and written.</summary>
+    public const int PromptTokens = 100;
+
+    public const int CompletionTokens = 20;
+
     private readonly WebApplication _app;
     private long _sequence;
 
@@ -122,7 +127,7 @@ public sealed partial class FakeOpenAIServer : IAsyncDisposable
             {
                 new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" },
             },
-            usage = new { prompt_tokens = 100, completion_tokens = 20, total_tokens = 120 },
+            usage = new { prompt_tokens = PromptTokens, completion_tokens = CompletionTokens, total_tokens = PromptTokens + CompletionTokens },
         });
     }
 

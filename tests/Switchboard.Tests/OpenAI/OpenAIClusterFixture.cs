@@ -7,7 +7,7 @@ namespace Switchboard.Tests.OpenAI;
 /// The test cluster with <c>Agents:Provider=OpenAI</c> against a <see cref="FakeOpenAIServer"/> that plays a small,
 /// deterministic model: it maps the SMS texts of the conversation tests to plans, and writes replies from the facts.
 /// </summary>
-public sealed class OpenAIClusterFixture : ClusterFixture
+public class OpenAIClusterFixture : ClusterFixture
 {
     public FakeOpenAIServer Model { get; private set; } = null!;
 

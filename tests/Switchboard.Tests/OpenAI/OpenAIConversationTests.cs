@@ -76,6 +76,24 @@ public sealed class OpenAIConversationTests
     }
 
     [Fact]
+    public async Task The_conversation_view_shows_the_tokens_of_each_step_that_called_the_model()
+    {
+        var phone = await Conversations.RegisterAsync();
+        await Conversations.SayAsync(phone, "log 8h on Apollo today");
+
+        var conversation = _fixture.Grains.GetGrain<IConversationGrain>(phone);
+        TurnView? turn = null;
+        await Eventually.HoldsAsync(async () => (turn = (await conversation.GetView()).RecentTurns.SingleOrDefault()) is not null, Timeout, "the turn in the history");
+
+        var steps = turn!.Steps.ToDictionary(s => s.Step, s => (s.InputTokens, s.OutputTokens));
+        var oneCall = ((long?)FakeOpenAIServer.PromptTokens, (long?)FakeOpenAIServer.CompletionTokens);
+        Assert.Equal(oneCall, steps["plan"]);
+        Assert.Equal(oneCall, steps["compose"]);
+        Assert.All(["timesheet", "brand", "validate"], rules => Assert.Equal((null, null), steps[rules]));
+        Assert.Equal((2L * FakeOpenAIServer.PromptTokens, 2L * FakeOpenAIServer.CompletionTokens), (turn.InputTokens!.Value, turn.OutputTokens!.Value));
+    }
+
+    [Fact]
     public async Task A_model_outage_is_retried_by_the_conversation_and_the_turn_answered()
     {
         var phone = await Conversations.RegisterAsync();
