@@ -12,8 +12,9 @@ namespace Switchboard.Contracts;
 /// <remarks>
 /// What <see cref="MaskNumbersIn"/> treats as a phone number:
 /// <list type="bullet">
-/// <item>"+" or its URL encoding "%2B" followed by 7–15 digits (E.164, also inside "whatsapp:+…", grain ids
-/// "conversation/+614…" and request paths "/admin/conversations/%2B614…");</item>
+/// <item>"+", its URL encoding "%2B" or its JSON escape "\u002B" followed by 7–15 digits (E.164, also inside
+/// "whatsapp:+…", grain ids "conversation/+614…", request paths "/admin/conversations/%2B614…" and JSON written by
+/// System.Text.Json, which escapes "+": a model prompt of the turn's facts recorded on a span);</item>
 /// <item>a bare run of 8–15 digits with no digit or ASCII letter right before or after it ("From=61412345678",
 /// guest ids made before they were hashed: "guest-61412345678"). Left alone: digits glued to letters (Twilio SIDs
 /// "SM0123…abcdef"), anything under 8 digits (ports, counts, years, durations), the generation in an Orleans silo
@@ -90,11 +91,11 @@ public static partial class PhoneMask
     /// <summary>What a log may say about a failure: its type and message, numbers masked (never the raw exception).</summary>
     public static string Describe(Exception exception) => $"{exception.GetType().Name}: {MaskNumbersIn(exception.Message)}";
 
-    [GeneratedRegex(@"^(?<prefix>\+|%2[Bb])?(?<digits>[0-9]+)$")]
+    [GeneratedRegex(@"^(?<prefix>\+|%2[Bb]|\\u002[Bb])?(?<digits>[0-9]+)$")]
     private static partial Regex NumberPattern();
 
     [GeneratedRegex(
-        @"(?:\+|%2[Bb])[0-9]{7,15}" +
+        @"(?:\+|%2[Bb]|\\u002[Bb])[0-9]{7,15}" +
         @"|(?<![0-9A-Za-z])(?<![0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}:[0-9]{1,5}:)(?<!-[0-9A-Fa-f]{4}-)" +
         @"[0-9]{8,15}(?![0-9A-Za-z])(?!-[0-9A-Fa-f]{4}-)" +
         @"|(?<=[0-9a-z]_)(?<hash>[0-9a-f]{8})(?![0-9A-Za-z])",

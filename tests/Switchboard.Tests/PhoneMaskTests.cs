@@ -34,6 +34,8 @@ public sealed class PhoneMaskTests
     [InlineData("ids 12345678 and 123456789012345", "ids 1***5678 and 1234***2345")]
     [InlineData("Error Writing: GrainType=conversation_1a2b3c4d GrainId=conversation/+15550100001", "Error Writing: GrainType=conversation_******** GrainId=conversation/+1555***0001")]
     [InlineData("RowKey='turn_007_0f0e0d0c'", "RowKey='turn_007_********'")]
+    [InlineData(@"{""message"":""call me on \u002B61412345678""}", @"{""message"":""call me on \u002B6141***5678""}")] // System.Text.Json escapes "+"
+    [InlineData(@"""content"": ""{\""message\"":\""on \\u002b15550100001\""}""", @"""content"": ""{\""message\"":\""on \\u002b1555***0001\""}""")] // and again, nested
     public void Masks_numbers_with_and_without_plus_in_any_text(string text, string expected) => Assert.Equal(expected, PhoneMask.MaskNumbersIn(text));
 
     [Theory]

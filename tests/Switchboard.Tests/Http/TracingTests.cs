@@ -164,7 +164,9 @@ public sealed class TracingTests(TracingFixture fixture, ITestOutputHelper outpu
 /// <summary>
 /// An OTLP/HTTP receiver on loopback (POST /v1/traces, /v1/metrics, /v1/logs, application/x-protobuf) that keeps every
 /// body and reads just enough of ExportTraceServiceRequest by hand: resource_spans (1) → scope_spans (2) → spans (2) →
-/// trace_id (1), span_id (2), parent_span_id (4), name (5), kind (6), status (15) → message (2).
+/// trace_id (1), span_id (2), parent_span_id (4), name (5), kind (6), attributes (9), status (15) → message (2).
+/// An attribute (KeyValue: key (1), value (2)) is read as text: AnyValue's string (1), bool (2) or int (3), an array's
+/// (5 → values (1)) items joined by commas; doubles are left out.
 /// </summary>
 public sealed class FakeOtlpReceiver : IAsyncLifetime
 {
@@ -184,7 +186,10 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
         Consumer = 5,
     }
 
-    public sealed record Span(string TraceId, string SpanId, string? ParentSpanId, string Name, SpanKind Kind, string StatusMessage);
+    public sealed record Span(string TraceId, string SpanId, string? ParentSpanId, string Name, SpanKind Kind, string StatusMessage)
+    {
+        public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+    }
 
     public string BaseUrl { get; private set; } = "";
 
@@ -247,10 +252,15 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
         string traceId = "", spanId = "", name = "", status = "";
         string? parent = null;
         var kind = SpanKind.Unspecified;
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (field, value, number) in Read(span))
         {
             switch (field)
             {
+                case 9:
+                    var key = string.Concat(Fields(value, 1).Select(k => Encoding.UTF8.GetString(k.Span)));
+                    attributes[key] = string.Concat(Fields(value, 2).Select(AnyValue));
+                    break;
                 case 1: traceId = Convert.ToHexStringLower(value.Span); break;
                 case 2: spanId = Convert.ToHexStringLower(value.Span); break;
                 case 4 when value.Length > 0: parent = Convert.ToHexStringLower(value.Span); break;
@@ -260,8 +270,17 @@ public sealed class FakeOtlpReceiver : IAsyncLifetime
             }
         }
 
-        return new Span(traceId, spanId, parent, name, kind, status);
+        return new Span(traceId, spanId, parent, name, kind, status) { Attributes = attributes };
     }
+
+    private static string AnyValue(ReadOnlyMemory<byte> value) => string.Concat(Read(value).Select(f => f.Field switch
+    {
+        1 => Encoding.UTF8.GetString(f.Value.Span),
+        2 => (f.Number != 0).ToString(),
+        3 => ((long)f.Number).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        5 => string.Join(',', Fields(f.Value, 1).Select(AnyValue)),
+        _ => "",
+    }));
 
     /// <summary>The length-delimited values of one field number.</summary>
     private static IEnumerable<ReadOnlyMemory<byte>> Fields(ReadOnlyMemory<byte> message, int wanted) =>
