@@ -56,6 +56,7 @@ public sealed class ProviderFailureTests
     [InlineData("Agents:OpenAI:Model", null, "Agents:OpenAI:Model is required")]
     [InlineData("Agents:OpenAI:Endpoint", "127.0.0.1:1234/v1", "Agents:OpenAI:Endpoint must be an absolute http or https URL")]
     [InlineData("Agents:OpenAI:TimeoutSeconds", "0", "Agents:OpenAI:TimeoutSeconds must be between 1 and 600")]
+    [InlineData("Agents:OpenAI:OutputPricePerMillion", "-0.6", "Agents:OpenAI:InputPricePerMillion and OutputPricePerMillion must not be negative")]
     public void Other_bad_settings_fail_validation_naming_the_key(string key, string? value, string message)
     {
         var settings = OpenAIAgentServices.Settings("http://127.0.0.1:1234/v1");
