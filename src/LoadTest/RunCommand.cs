@@ -57,8 +57,8 @@ public static class RunCommand
 
     private static readonly Option<TimeSpan> Warmup = new("--warmup")
     {
-        Description = "Send for this long first without counting it in latency and throughput (10s); --duration comes after it.",
-        CustomParser = r => ValueParsers.TryParseDuration(Single(r), out var d) ? d : Error<TimeSpan>(r, "a duration such as 10s"),
+        Description = "Send for this long first without counting it in latency and throughput (10s; 0s: count from the first message); --duration comes after it.",
+        CustomParser = r => ValueParsers.TryParseDuration(Single(r), allowZero: true, out var d) ? d : Error<TimeSpan>(r, "a duration such as 10s, or 0s"),
     };
 
     private static readonly Option<DirectoryInfo?> ReportDir = new("--report") { Description = "Write report.json, report.md and a self-contained report.html (charts) to this directory." };

@@ -5,7 +5,10 @@ namespace Switchboard.LoadTest;
 /// <summary>Parses "30s", "2m", "500ms", "1h" or a bare number of seconds; and "200/s" or "200" as a rate.</summary>
 public static class ValueParsers
 {
-    public static bool TryParseDuration(string text, out TimeSpan duration)
+    public static bool TryParseDuration(string text, out TimeSpan duration) => TryParseDuration(text, allowZero: false, out duration);
+
+    /// <summary>A duration such as 30s, 500ms, 2m or 1h; zero only where <paramref name="allowZero"/> (a warm-up may be none).</summary>
+    public static bool TryParseDuration(string text, bool allowZero, out TimeSpan duration)
     {
         duration = default;
         text = text.Trim();
@@ -17,7 +20,7 @@ public static class ValueParsers
             _ when text.EndsWith('h') || text.EndsWith('H') => (text[..^1], 3600),
             _ => (text, 1),
         };
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || double.IsInfinity(value))
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || (value == 0 && !allowZero) || double.IsInfinity(value))
         {
             return false;
         }
