@@ -6,20 +6,30 @@ namespace Switchboard.Silo;
 
 /// <summary>
 /// Moves the grain state rows that versions before 2026-12 stored under the state name alone ("conversation",
-/// "outbound", …) to their grain's own row key (<see cref="OwnRowKeyGrainStorage.RowName"/>), at silo start-up, then
-/// writes a marker row so that later starts read one row instead of scanning the table. Until it is done, the storage
-/// looks under the old keys too (<see cref="OldRowsMayExist"/>). Each row is copied, then the old one deleted with its
-/// ETag; a copy refused because the grain already wrote its own row keeps the grain's. Run this version's silos only:
-/// a silo of an earlier version would go on writing under the old keys.
+/// "outbound", …) to their grain's own row key (<see cref="OwnRowKeyGrainStorage.RowName"/>), then writes a marker row
+/// so that later starts read one row instead of scanning the table. Each row is copied, then the old one deleted with
+/// its ETag; a copy refused because the grain already wrote its own row keeps the grain's. Until it is done, the
+/// storage looks under the old keys too (<see cref="OldRowsMayExist"/>).
+/// It runs while the silo starts, before the silo joins the cluster, so no grain of this version is active before the
+/// rows are where it looks. A silo of an earlier version would not find a moved row (its grain would start empty), so
+/// the pass waits until none is active in the membership table: a rolling update from such a version stops here, with
+/// an error naming what to do (stop the earlier silos first), instead of losing state.
 /// </summary>
 public sealed partial class OwnRowKeyMigration(
     TableServiceClient tables,
     string serviceId,
     string grainStateTable,
+    Func<string>? clusterId,
     TimeProvider time,
-    ILogger<OwnRowKeyMigration> logger) : BackgroundService
+    ILogger<OwnRowKeyMigration> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private const string MarkerPartition = "migrations";
+
+    /// <summary>Orleans' Azure Table membership table (AzureStorageClusteringOptions' default name).</summary>
+    public const string MembershipTable = "OrleansSiloInstances";
+
+    /// <summary>How often a silo waiting for an earlier version's silos to stop looks again.</summary>
+    private static readonly TimeSpan EarlierSilosCheckPeriod = TimeSpan.FromSeconds(5);
 
     private volatile bool _oldRowsMayExist = true;
 
@@ -27,9 +37,13 @@ public sealed partial class OwnRowKeyMigration(
 
     private string MarkerRow => $"{serviceId}.own-row-keys";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(OwnRowKeyMigration), ServiceLifecycleStage.ApplicationServices, RunAsync);
+
+    /// <summary>Until the rows are moved (or were before): a failed pass is tried again with backoff.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
-        for (var wait = TimeSpan.FromSeconds(1); ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromMinutes(5).Ticks)))
+        for (var wait = TimeSpan.FromSeconds(1); ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)))
         {
             try
             {
@@ -37,6 +51,13 @@ public sealed partial class OwnRowKeyMigration(
                 await table.CreateIfNotExistsAsync(stoppingToken);
                 if (!(await table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, MarkerRow, select: ["RowKey"], cancellationToken: stoppingToken)).HasValue)
                 {
+                    if (await ActiveSilosAsync(stoppingToken) is { Count: > 0 } earlier)
+                    {
+                        EarlierSilosActive(logger, earlier.Count, string.Join(", ", earlier));
+                        await Task.Delay(EarlierSilosCheckPeriod, time, stoppingToken);
+                        continue;
+                    }
+
                     var moved = await MoveOldRowsAsync(stoppingToken);
                     await table.UpsertEntityAsync(new TableEntity(MarkerPartition, MarkerRow) { ["Moved"] = moved }, cancellationToken: stoppingToken);
                     Moved(logger, moved);
@@ -51,6 +72,35 @@ public sealed partial class OwnRowKeyMigration(
                 await Task.Delay(wait, time, stoppingToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Silos active in this cluster's membership table. Asked only before the marker exists, when a silo of this version
+    /// has not joined yet (each moves the rows before it joins), so every one of them is of an earlier version.
+    /// </summary>
+    public async Task<List<string>> ActiveSilosAsync(CancellationToken cancellationToken)
+    {
+        if (clusterId is null)
+        {
+            return []; // localhost clustering: this process is the cluster
+        }
+
+        var membership = tables.GetTableClient(MembershipTable);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {clusterId()} and Status eq {"Active"}");
+        var active = new List<string>();
+        try
+        {
+            await foreach (var row in membership.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                active.Add(row.RowKey);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No membership table yet: no silo ever ran.
+        }
+
+        return active;
     }
 
     /// <summary>One pass over this service's rows: every row under an old key moved. Returns how many were.</summary>
@@ -114,6 +164,9 @@ public sealed partial class OwnRowKeyMigration(
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Grain state rows of an earlier version moved to their own row keys: {Count}")]
     private static partial void Moved(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Error, Message = "{Count} silo(s) of an earlier version are active ({Silos}): this version moves grain state rows those would no longer find. Waiting until they are stopped; stop them first (docs/operations.md, \"Upgrades\")")]
+    private static partial void EarlierSilosActive(ILogger logger, int count, string silos);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Moving grain state rows of an earlier version failed; trying again in {Wait}: {Error}")]
     private static partial void Failed(ILogger logger, TimeSpan wait, string error);

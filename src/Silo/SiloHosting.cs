@@ -31,9 +31,11 @@ public static class SiloHosting
         builder.Services.AddHostedService<RetentionStart>();
 
         // Grain state: Orleans' Azure Table storage under a name of its own, behind the row keys of each grain's own.
+        // Runs while the silo starts, before it joins (a lifecycle participant): see OwnRowKeyMigration.
         builder.Services.AddSingleton(sp => new OwnRowKeyMigration(tables, ServiceId(sp), GrainStateTable(sp),
+            silo.Mode == ClusteringMode.AzureStorage ? () => sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId : null,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OwnRowKeyMigration>>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OwnRowKeyMigration>());
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<OwnRowKeyMigration>());
         builder.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.State, (sp, _) => new OwnRowKeyGrainStorage(
             sp.GetRequiredKeyedService<IGrainStorage>(TableStorage), sp.GetRequiredService<OwnRowKeyMigration>()));
         builder.UseOrleans(orleans =>

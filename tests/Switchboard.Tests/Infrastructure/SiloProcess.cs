@@ -12,10 +12,13 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, string baseUrl)
+    private readonly string _project;
+
+    private SiloProcess(Process process, string baseUrl, string project)
     {
         _process = process;
         BaseUrl = baseUrl;
+        _project = project;
     }
 
     public string BaseUrl { get; }
@@ -54,7 +57,8 @@ public sealed class SiloProcess : IAsyncDisposable
         ["Orleans:ClusterId"] = clusterId,
     };
 
-    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string project = "Silo")
+    /// <param name="waitUntilHealthy">false: return once the process runs (<see cref="WaitHealthyAsync"/> waits later).</param>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string project = "Silo", bool waitUntilHealthy = true)
     {
         var siloDirectory = Path.Combine(RepositoryRoot.Path, "src", project);
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
@@ -76,19 +80,30 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{project} did not start.");
-        var silo = new SiloProcess(process, baseUrl);
+        var silo = new SiloProcess(process, baseUrl, project);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        if (waitUntilHealthy)
+        {
+            await silo.WaitHealthyAsync();
+        }
+
+        return silo;
+    }
+
+    /// <summary>Until GET /health answers 200 (60 s at most); fails at once if the process exits.</summary>
+    public async Task WaitHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         await Eventually.HoldsAsync(
             async () =>
             {
-                if (process.HasExited)
+                if (_process.HasExited)
                 {
-                    throw new InvalidOperationException($"{project} exited with {process.ExitCode}:\n{silo.Output}");
+                    throw new InvalidOperationException($"{_project} exited with {_process.ExitCode}:\n{Output}");
                 }
 
                 try
@@ -101,8 +116,18 @@ public sealed class SiloProcess : IAsyncDisposable
                 }
             },
             TimeSpan.FromSeconds(60),
-            $"{project} to report healthy");
-        return silo;
+            $"{_project} to report healthy");
+    }
+
+    /// <summary>SIGTERM and wait for the exit: a graceful stop (Orleans leaves the membership table).</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", $"{_process.Id}"]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>SIGKILL: no shutdown, no final writes, exactly like a crashed machine.</summary>

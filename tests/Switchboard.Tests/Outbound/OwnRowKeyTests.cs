@@ -70,7 +70,7 @@ public sealed class OldRowKeysClusterFixture : ClusterFixture
 
     protected override void ConfigureServices(IServiceCollection services)
     {
-        var notRun = new OwnRowKeyMigration(new TableServiceClient("UseDevelopmentStorage=true"), "switchboard", "unused", TimeProvider.System, NullLogger<OwnRowKeyMigration>.Instance);
+        var notRun = new OwnRowKeyMigration(new TableServiceClient("UseDevelopmentStorage=true"), "switchboard", "unused", null, TimeProvider.System, NullLogger<OwnRowKeyMigration>.Instance);
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.State, (sp, _) =>
             new OwnRowKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(SiloHosting.TableStorage), notRun));
     }
