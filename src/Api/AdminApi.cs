@@ -36,8 +36,7 @@ public static class AdminApi
             return PhoneParameter.Invalid();
         }
 
-        await grains.GetGrain<IConversationGrain>(e164).Erase();
-        AdminLog.Erased(logger, PhoneMask.Mask(e164));
+        await ConversationErasure.EraseAsync(grains, e164, logger);
         return TypedResults.NoContent();
     }
 
@@ -59,29 +58,12 @@ public static class AdminApi
 
     internal static async Task<Results<Accepted<ResendResponse>, ProblemHttpResult>> Resend(string id, IGrainFactory grains, ILogger<AdminErrorFilter> logger)
     {
-        if (await grains.GetGrain<IOutboundSmsGrain>(id).GetView() is not { } failed)
+        var result = await OutboundResend.TryAsync(grains, id, logger);
+        if (result.ResendId is not { } resendId)
         {
-            return NoSuchOutbound();
+            return TypedResults.Problem(result.Refusal, statusCode: result.Found ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound);
         }
 
-        if (failed.Body.Length == 0)
-        {
-            return TypedResults.Problem("The message's text was erased.", statusCode: StatusCodes.Status409Conflict);
-        }
-
-        if (failed.Status is not (DeliveryStatus.Rejected or DeliveryStatus.GaveUp or DeliveryStatus.Undelivered or DeliveryStatus.NotSent))
-        {
-            return TypedResults.Problem($"The message did not fail (status {failed.Status}): it is not sent twice.", statusCode: StatusCodes.Status409Conflict);
-        }
-
-        // A new message, not a retry of the old one: the old record keeps its history and the new id, so erasing the
-        // old text erases the copy's too. The attempt checks the opt-out.
-        if (await grains.GetGrain<IOutboundSmsGrain>(id).Resend() is not { } resendId)
-        {
-            return TypedResults.Problem("The message's text was erased, or it no longer failed.", statusCode: StatusCodes.Status409Conflict);
-        }
-
-        AdminLog.Resent(logger, PhoneMask.MaskNumbersIn(id), PhoneMask.MaskNumbersIn(resendId));
         return TypedResults.Accepted($"/admin/outbound/{Uri.EscapeDataString(resendId)}", new ResendResponse(resendId, id));
     }
 
@@ -93,15 +75,7 @@ public static class AdminApi
             return PhoneParameter.Invalid();
         }
 
-        var view = await grains.GetGrain<IConversationGrain>(e164).GetView();
-        var deliveries = await Task.WhenAll(view.RecentTurns.Select(async t =>
-            t.OutboundId is null ? null : await grains.GetGrain<IOutboundSmsGrain>(t.OutboundId).GetView()));
-        var turns = view.RecentTurns.Zip(deliveries, TurnResponse.Of).ToList();
-        return TypedResults.Ok(new ConversationResponse(view.Phone, view.OptedOut, view.Pending, view.CurrentTurn, turns, view.DroppedMessages)
-        {
-            LastChannel = view.LastChannel,
-            LastWhatsAppAt = view.LastWhatsAppAt,
-        });
+        return TypedResults.Ok(await ConversationRead.ReadAsync(grains, e164));
     }
 
     internal static async Task<Results<Ok<OutboundView>, ProblemHttpResult>> GetOutbound(string id, IGrainFactory grains)

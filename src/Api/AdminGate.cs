@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Switchboard.Api.Ops;
 using Switchboard.Contracts;
 
 namespace Switchboard.Api;
@@ -66,6 +67,9 @@ internal sealed class AdminGate(RequestDelegate next, IOptions<AdminOptions> adm
 
 public static class AdminGateExtensions
 {
-    /// <summary>Installs <see cref="AdminGate"/>: call it early, before anything that reads the request's body.</summary>
-    public static IApplicationBuilder UseSwitchboardApi(this IApplicationBuilder app) => app.UseMiddleware<AdminGate>();
+    /// <summary>
+    /// Installs <see cref="AdminGate"/>, then the operator console's sessions and anti-forgery checks: call it early,
+    /// before anything that reads the request's body.
+    /// </summary>
+    public static IApplicationBuilder UseSwitchboardApi(this IApplicationBuilder app) => app.UseMiddleware<AdminGate>().UseOpsConsole();
 }

@@ -12,14 +12,17 @@ public static class SummaryApi
     public static RouteHandlerBuilder MapSummaryApi(this RouteGroupBuilder admin) =>
         admin.MapGet("/summary", GetSummary).WithSummary("Active conversations, turns in flight, replies retrying (every silo's latest report) and failed replies in the last 24 hours.");
 
-    internal static async Task<Ok<SummaryResponse>> GetSummary(IGrainFactory grains, TimeProvider time)
+    internal static async Task<Ok<SummaryResponse>> GetSummary(IGrainFactory grains, TimeProvider time) => TypedResults.Ok(await ReadAsync(grains, time));
+
+    /// <summary>The summary as GET /admin/summary answers it and the console's overview shows it.</summary>
+    internal static async Task<SummaryResponse> ReadAsync(IGrainFactory grains, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var activity = grains.GetGrain<IClusterActivityGrain>(IClusterActivityGrain.Key).Get();
         var failed = grains.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).CountSince(now - TimeSpan.FromHours(24));
         var cluster = await activity;
-        return TypedResults.Ok(new SummaryResponse(
-            cluster.ActiveConversations, cluster.TurnsInFlight, cluster.RepliesRetrying, await failed, cluster.Silos, cluster.OldestReport, now));
+        return new SummaryResponse(
+            cluster.ActiveConversations, cluster.TurnsInFlight, cluster.RepliesRetrying, await failed, cluster.Silos, cluster.OldestReport, now);
     }
 }
 

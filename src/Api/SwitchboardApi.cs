@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Switchboard.Api.Logging;
+using Switchboard.Api.Ops;
 using Switchboard.Contracts;
 using Switchboard.Hosting;
 
@@ -44,6 +45,7 @@ public static class SwitchboardApi
             sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StorageWatch>>()));
         services.AddHostedService(sp => sp.GetRequiredService<StorageWatch>());
         services.AddValidatedOptions<HealthOptions>(configuration, HealthOptions.Section);
+        services.AddOpsConsole(configuration);
         services.TryAddKeyedSingleton(StorageHealthCheck.Clock, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddSingleton<StorageHealthCheck>(); // one per host: it keeps the last probe's result
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("grains-and-storage", tags: ["ready"]);
@@ -70,6 +72,7 @@ public static class SwitchboardApi
         endpoints.MapTwilioWebhookApi();
         endpoints.MapAdminApi();
         endpoints.MapEmployeesApi();
+        endpoints.MapOpsConsole();
         endpoints.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         return endpoints;
