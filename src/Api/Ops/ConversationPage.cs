@@ -60,7 +60,7 @@ internal static class ConversationPage
     }
 
     private static async Task<IResult> Erase(
-        string phone, [FromForm] EraseForm form, IGrainFactory grains, IOptions<WebhookOptions> webhook, ILogger<OpsPage> logger)
+        string phone, [FromForm] string? confirm, IGrainFactory grains, IOptions<WebhookOptions> webhook, ILogger<OpsPage> logger)
     {
         if (!E164.TryNormalize(phone, webhook.Value.DefaultRegion, out var e164))
         {
@@ -68,7 +68,7 @@ internal static class ConversationPage
         }
 
         var page = $"{OpsConsole.Prefix}/conversations/{Uri.EscapeDataString(e164)}";
-        if (form.Confirm != "yes")
+        if (confirm != "yes")
         {
             return TypedResults.Redirect($"{page}?notice=confirm");
         }
@@ -136,5 +136,3 @@ internal static class ConversationPage
         _ => Html.Of($"""<code class="trace">{traceId}</code>"""),
     };
 }
-
-internal sealed record EraseForm(string? Confirm);

@@ -39,13 +39,13 @@ internal static class FailedPage
     }
 
     private static async Task<IResult> Resend(
-        [FromForm] ResendForm form, HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, IDataProtectionProvider protection, ILogger<OpsPage> logger)
+        [FromForm] string? reply, HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, IDataProtectionProvider protection, ILogger<OpsPage> logger)
     {
         var protector = protection.CreateProtector(ProtectorPurpose);
         string id;
         try
         {
-            id = protector.Unprotect(form.Reply ?? "");
+            id = protector.Unprotect(reply ?? "");
         }
         catch (CryptographicException)
         {
@@ -89,5 +89,3 @@ internal static class FailedPage
 """);
     }
 }
-
-internal sealed record ResendForm(string? Reply);

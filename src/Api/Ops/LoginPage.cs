@@ -26,18 +26,18 @@ internal static class LoginPage
             : Render(new OpsPage(http, antiforgery), returnUrl, refused: false);
 
     private static async Task<IResult> LogIn(
-        [FromForm] LoginForm form, HttpContext http, IAntiforgery antiforgery, IOptions<AdminOptions> admin, ILogger<OpsPage> logger)
+        [FromForm] string? key, [FromForm] string? returnUrl, HttpContext http, IAntiforgery antiforgery, IOptions<AdminOptions> admin, ILogger<OpsPage> logger)
     {
-        if (!admin.Value.Accepts(form.Key ?? ""))
+        if (!admin.Value.Accepts(key ?? ""))
         {
             OpsLog.LoginRefused(logger);
-            return Render(new OpsPage(http, antiforgery), form.ReturnUrl, refused: true);
+            return Render(new OpsPage(http, antiforgery), returnUrl, refused: true);
         }
 
         var operatorIdentity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator")], OpsConsole.Scheme);
         await http.SignInAsync(OpsConsole.Scheme, new ClaimsPrincipal(operatorIdentity), new AuthenticationProperties { IsPersistent = false });
         OpsLog.LoggedIn(logger);
-        return TypedResults.Redirect(Local(form.ReturnUrl));
+        return TypedResults.Redirect(Local(returnUrl));
     }
 
     /// <remarks>The form is read (and so its anti-forgery token checked) although it carries nothing else.</remarks>
@@ -63,5 +63,3 @@ internal static class LoginPage
     private static string Local(string? returnUrl) =>
         returnUrl is { } url && url.StartsWith(OpsConsole.Prefix, StringComparison.Ordinal) && !url.Contains('\\') ? url : OpsConsole.Prefix;
 }
-
-internal sealed record LoginForm(string? Key, string? ReturnUrl);

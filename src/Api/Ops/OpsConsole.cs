@@ -63,10 +63,12 @@ public static class OpsConsole
     {
         var group = endpoints.MapGroup(Prefix).ExcludeFromDescription().RequireAuthorization(Policy);
 
-        // The pages show people's texts: no browser or proxy keeps a copy.
+        // The pages show people's texts: no browser or proxy keeps a copy. Written as the anti-forgery tokens would
+        // write it on a page with a form, so that they find nothing to override (and warn about).
         group.AddEndpointFilter(async (context, next) =>
         {
-            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            context.HttpContext.Response.Headers.CacheControl = "no-cache, no-store";
+            context.HttpContext.Response.Headers.Pragma = "no-cache";
             return await next(context);
         });
         group.MapLoginPage();
