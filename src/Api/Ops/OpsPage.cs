@@ -45,7 +45,7 @@ internal sealed class OpsPage(HttpContext http, IAntiforgery antiforgery)
   h3 { font-size: 14px; margin: 12px 0 6px; }
   table { border-collapse: collapse; width: 100%; font-size: 13px; }
   th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
-  .bubble { padding: 8px 12px; border-radius: 14px; margin: 4px 0; white-space: pre-wrap; max-width: 80%; }
+  .bubble { padding: 8px 12px; border-radius: 14px; margin: 4px 0; white-space: pre-wrap; max-width: 80%; width: fit-content; }
   .in { background: #2b7cd3; color: #fff; margin-left: auto; }
   .out { background: #e4e7eb; }
   .turn { border: 1px solid #e4e7eb; border-radius: 8px; padding: 8px 12px; margin: 10px 0; }
