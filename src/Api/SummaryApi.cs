@@ -10,7 +10,7 @@ namespace Switchboard.Api;
 public static class SummaryApi
 {
     public static RouteHandlerBuilder MapSummaryApi(this RouteGroupBuilder admin) =>
-        admin.MapGet("/summary", GetSummary).WithSummary("Active conversations, turns in flight, replies retrying (every silo's latest report) and failed replies in the last 24 hours.");
+        admin.MapGet("/summary", GetSummary).WithSummary("Active conversations, turns in flight, turns in the last minute, replies retrying (every silo's latest report) and failed replies in the last 24 hours.");
 
     internal static async Task<Ok<SummaryResponse>> GetSummary(IGrainFactory grains, TimeProvider time) => TypedResults.Ok(await ReadAsync(grains, time));
 
@@ -22,7 +22,10 @@ public static class SummaryApi
         var failed = grains.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).CountSince(now - TimeSpan.FromHours(24));
         var cluster = await activity;
         return new SummaryResponse(
-            cluster.ActiveConversations, cluster.TurnsInFlight, cluster.RepliesRetrying, await failed, cluster.Silos, cluster.OldestReport, now);
+            cluster.ActiveConversations, cluster.TurnsInFlight, cluster.RepliesRetrying, await failed, cluster.Silos, cluster.OldestReport, now)
+        {
+            TurnsLastMinute = cluster.TurnsLastMinute,
+        };
     }
 }
 
@@ -37,4 +40,8 @@ public sealed record SummaryResponse(
     int FailedRepliesLast24h,
     int SilosReporting,
     DateTimeOffset? CountedAt,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>Turns finished (answered or failed) in the last minute, from the same silo reports.</summary>
+    public int TurnsLastMinute { get; init; }
+}

@@ -19,8 +19,16 @@ public interface IClusterActivityGrain : IGrainWithStringKey
 
 /// <summary>One silo's counts: conversation activations, turns running, replies waiting for a retry.</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.SiloActivityReport")]
-public sealed record SiloActivityReport(string Silo, int ActiveConversations, int TurnsInFlight, int RepliesRetrying, DateTimeOffset At);
+public sealed record SiloActivityReport(string Silo, int ActiveConversations, int TurnsInFlight, int RepliesRetrying, DateTimeOffset At)
+{
+    /// <summary>Turns this silo finished (answered or failed) in the minute before <see cref="At"/>.</summary>
+    [Id(0)] public int TurnsLastMinute { get; init; }
+}
 
 /// <summary>The sum over the silos that reported lately; <see cref="OldestReport"/> says how fresh it is.</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.ClusterActivity")]
-public sealed record ClusterActivity(int ActiveConversations, int TurnsInFlight, int RepliesRetrying, int Silos, DateTimeOffset? OldestReport);
+public sealed record ClusterActivity(int ActiveConversations, int TurnsInFlight, int RepliesRetrying, int Silos, DateTimeOffset? OldestReport)
+{
+    /// <summary>Turns finished in the last minute, all silos together.</summary>
+    [Id(0)] public int TurnsLastMinute { get; init; }
+}

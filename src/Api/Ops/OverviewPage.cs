@@ -68,6 +68,7 @@ setInterval(async () => {
 <div id="figures" aria-live="polite">
 <ul class="figures">
 <li><strong>{summary.ActiveConversations}</strong>active conversations</li>
+<li><strong>{summary.TurnsLastMinute}</strong>turns in the last minute</li>
 <li><strong>{summary.TurnsInFlight}</strong>turns in flight</li>
 <li><strong>{summary.RepliesRetrying}</strong>replies retrying</li>
 <li><strong>{summary.FailedRepliesLast24h}</strong><a href="{OpsConsole.Prefix}/failed">failed replies</a> (24 h)</li>

@@ -130,7 +130,7 @@ public sealed partial class ConversationGrain
 
         var completedAt = time.GetUtcNow();
         await History.WriteFinishedAsync(State.RecordedTurns, TurnRecord.For(sms, outcome, completedAt, reply, turn.ReplyId, turn.Timings, error, _telemetry.TraceId, turn.Tokens));
-        _telemetry.EndTurn(outcome.ToString(), error);
+        _telemetry.FinishTurn(outcome.ToString(), error);
         Timers.StopInterim();
         (outcome switch
         {

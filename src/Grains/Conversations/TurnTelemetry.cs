@@ -44,6 +44,13 @@ public sealed class TurnTelemetry(SiloActivity activity)
         _span?.SetTag("switchboard.turn.resumed", resumed);
     }
 
+    /// <summary>The turn ran to its end (answered or failed): counted for the turns-per-minute figure, then ended.</summary>
+    public void FinishTurn(string outcome, string? error)
+    {
+        activity.CountFinishedTurn();
+        EndTurn(outcome, error);
+    }
+
     /// <summary>The turn span lives exactly as long as the turn runs in this activation: the count follows it.</summary>
     public void EndTurn(string outcome, string? error = null)
     {

@@ -30,6 +30,9 @@ public sealed class ClusterActivityGrain(TimeProvider time) : Grain, IClusterAct
             reports.Sum(r => r.TurnsInFlight),
             reports.Sum(r => r.RepliesRetrying),
             reports.Count,
-            reports.Count == 0 ? null : reports.Min(r => r.At)));
+            reports.Count == 0 ? null : reports.Min(r => r.At))
+        {
+            TurnsLastMinute = reports.Sum(r => r.TurnsLastMinute),
+        });
     }
 }

@@ -9,6 +9,7 @@ public sealed class SiloActivity
     private int _conversations;
     private int _turns;
     private int _retrying;
+    private long _turnsFinished;
 
     public int ActiveConversations => Volatile.Read(ref _conversations);
 
@@ -16,9 +17,14 @@ public sealed class SiloActivity
 
     public int RepliesRetrying => Volatile.Read(ref _retrying);
 
+    /// <summary>Turns finished on this silo since it started (a running total: the reporter turns it into a rate).</summary>
+    public long TurnsFinished => Interlocked.Read(ref _turnsFinished);
+
     public void AddConversations(int delta) => Interlocked.Add(ref _conversations, delta);
 
     public void AddTurns(int delta) => Interlocked.Add(ref _turns, delta);
 
     public void AddRetrying(int delta) => Interlocked.Add(ref _retrying, delta);
+
+    public void CountFinishedTurn() => Interlocked.Increment(ref _turnsFinished);
 }

@@ -24,12 +24,17 @@ public sealed partial class SiloActivityReporter(
         }
 
         using var timer = new PeriodicTimer(Period, time);
+        var turnsLastMinute = new LastMinute();
         do
         {
             try
             {
+                var now = time.GetUtcNow();
                 var report = new SiloActivityReport(
-                    silo.SiloAddress.ToString(), activity.ActiveConversations, activity.TurnsInFlight, activity.RepliesRetrying, time.GetUtcNow());
+                    silo.SiloAddress.ToString(), activity.ActiveConversations, activity.TurnsInFlight, activity.RepliesRetrying, now)
+                {
+                    TurnsLastMinute = turnsLastMinute.Add(now, activity.TurnsFinished),
+                };
                 await grains.GetGrain<IClusterActivityGrain>(IClusterActivityGrain.Key).Report(report);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

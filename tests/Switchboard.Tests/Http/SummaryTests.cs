@@ -46,9 +46,10 @@ public sealed class SummaryTests(HttpFixture fixture)
             async () => (summary = await admin.GetFromJsonAsync<JsonElement>("/admin/summary")) is var s
                 && s.GetProperty("turnsInFlight").GetInt32() == 0
                 && s.GetProperty("repliesRetrying").GetInt32() == 1
-                && s.GetProperty("failedRepliesLast24h").GetInt32() == 1,
+                && s.GetProperty("failedRepliesLast24h").GetInt32() == 1
+                && s.GetProperty("turnsLastMinute").GetInt32() == 3,
             Timeout,
-            "the turns done, one reply being retried and one failed");
+            "the turns done (three in the last minute), one reply being retried and one failed");
         Assert.Equal(3, summary.GetProperty("activeConversations").GetInt32());
 
         // An operator looking up numbers that never texted does not make them active conversations.
