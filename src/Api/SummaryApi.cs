@@ -10,7 +10,7 @@ namespace Switchboard.Api;
 public static class SummaryApi
 {
     public static RouteHandlerBuilder MapSummaryApi(this RouteGroupBuilder admin) =>
-        admin.MapGet("/summary", GetSummary).WithSummary("Active conversations, turns in flight, turns in the last minute, replies retrying (every silo's latest report) and failed replies in the last 24 hours.");
+        admin.MapGet("/summary", GetSummary).WithSummary("Active conversations, turns in flight, turns in the last minute, replies retrying (every silo's latest report), failed replies in the last 24 hours and opted-out numbers.");
 
     internal static async Task<Ok<SummaryResponse>> GetSummary(IGrainFactory grains, TimeProvider time) => TypedResults.Ok(await ReadAsync(grains, time));
 
@@ -20,11 +20,13 @@ public static class SummaryApi
         var now = time.GetUtcNow();
         var activity = grains.GetGrain<IClusterActivityGrain>(IClusterActivityGrain.Key).Get();
         var failed = grains.GetGrain<IFailedRepliesGrain>(IFailedRepliesGrain.Key).CountSince(now - TimeSpan.FromHours(24));
+        var optedOut = grains.GetGrain<IOptOutIndexGrain>(IOptOutIndexGrain.Key).Count();
         var cluster = await activity;
         return new SummaryResponse(
             cluster.ActiveConversations, cluster.TurnsInFlight, cluster.RepliesRetrying, await failed, cluster.Silos, cluster.OldestReport, now)
         {
             TurnsLastMinute = cluster.TurnsLastMinute,
+            OptedOutNumbers = await optedOut,
         };
     }
 }
@@ -44,4 +46,7 @@ public sealed record SummaryResponse(
 {
     /// <summary>Turns finished (answered or failed) in the last minute, from the same silo reports.</summary>
     public int TurnsLastMinute { get; init; }
+
+    /// <summary>Numbers that opted out (from the opt-out index).</summary>
+    public int OptedOutNumbers { get; init; }
 }

@@ -72,6 +72,7 @@ setInterval(async () => {
 <li><strong>{summary.TurnsInFlight}</strong>turns in flight</li>
 <li><strong>{summary.RepliesRetrying}</strong>replies retrying</li>
 <li><strong>{summary.FailedRepliesLast24h}</strong><a href="{OpsConsole.Prefix}/failed">failed replies</a> (24 h)</li>
+<li><strong>{summary.OptedOutNumbers}</strong>opted-out numbers</li>
 </ul>
 <p class="meta">{counted}; page as of {OpsFormat.Time(summary.At)}</p>
 </div>

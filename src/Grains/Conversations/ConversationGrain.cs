@@ -176,6 +176,11 @@ public sealed partial class ConversationGrain(
 
         var notice = decision.Notice is { } purpose ? await TrySendNoticeAsync(sms, purpose) : null;
         await WriteStateAsync();
+        if (decision.Outcome is AcceptOutcome.OptedOut or AcceptOutcome.OptedIn or AcceptOutcome.IgnoredWhileOptedOut)
+        {
+            // One-way, after the opt-out is stored: the operators' count never holds up the message.
+            await GrainFactory.GetGrain<IOptOutIndexGrain>(IOptOutIndexGrain.Key).Set(Phone, State.OptedOut);
+        }
         if (recordNumber is { } number)
         {
             // The notice the message got, if any, is its answer in the history (operators and the dev phone see it).

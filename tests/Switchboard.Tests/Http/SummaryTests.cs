@@ -65,4 +65,26 @@ public sealed class SummaryTests(HttpFixture fixture)
             Timeout,
             "the looked-up numbers not counted as active");
     }
+
+    [Fact]
+    public async Task Numbers_opting_out_and_back_in_are_counted_in_the_summary_and_on_the_console_overview()
+    {
+        await using var factory = fixture.Factory.WithWebHostBuilder(_ => { }); // a service of its own: the count is this test's
+        var client = factory.CreateClient();
+        var admin = factory.CreateAdminClient();
+        var (stays, returns) = (TestSms.NewPhone(), TestSms.NewPhone());
+
+        await client.SendAsync(SwitchboardFactory.SignedSms(stays, "STOP"));
+        await client.SendAsync(SwitchboardFactory.SignedSms(returns, "STOP"));
+        await Eventually.HoldsAsync(async () => await OptedOutAsync(admin) == 2, Timeout, "two opted-out numbers");
+        await client.SendAsync(SwitchboardFactory.SignedSms(returns, "START"));
+        await Eventually.HoldsAsync(async () => await OptedOutAsync(admin) == 1, Timeout, "one number back in");
+
+        var console = factory.CreateOpsClient();
+        await OpsSession.LogInAsync(console);
+        Assert.Contains("<li><strong>1</strong>opted-out numbers</li>", await console.GetStringAsync("/ops/figures"));
+    }
+
+    private static async Task<int> OptedOutAsync(HttpClient admin) =>
+        (await admin.GetFromJsonAsync<JsonElement>("/admin/summary")).GetProperty("optedOutNumbers").GetInt32();
 }
