@@ -7,6 +7,11 @@ var builder = WebApplication.CreateBuilder(args);
 var cluster = builder.ReadClusterOptions<ClusterClientOptions>();
 builder.UseOrleansClient(client => client.UseSwitchboardClustering(cluster, builder.Configuration).AddDashboard()); // the whole cluster's dashboard, at the front door too
 builder.Services.AddSwitchboardApi(builder.Configuration);
+if (cluster.Mode == ClusteringMode.AzureStorage)
+{
+    // Front ends of one service read each other's console cookies (on Localhost, one machine shares its key folder).
+    builder.Services.AddTableKeyRing(ClusterHosting.StorageTables(builder.Configuration));
+}
 builder.Services.AddSwitchboardTelemetry(builder.Configuration);
 
 var app = builder.Build();

@@ -29,6 +29,7 @@ public static class SiloHosting
         builder.Services.AddSingleton<IRetentionStore>(sp =>
             new TableRetentionStore(tables, ServiceId(sp), GrainStateTable(sp), sp.GetRequiredService<IGrainFactory>()));
         builder.Services.AddHostedService<RetentionStart>();
+        builder.Services.AddTableKeyRing(tables); // the console's cookies, readable by every host of the service
 
         // Grain state: Orleans' Azure Table storage under a name of its own, behind the row keys of each grain's own.
         // Runs while the silo starts, before it joins (a lifecycle participant): see OwnRowKeyMigration.
