@@ -88,6 +88,13 @@ public sealed record OutboundSms(string To, string Body, string Purpose)
     /// opted out, because it says they did.
     /// </summary>
     [Id(7)] public bool ConfirmsOptOut { get; init; }
+
+    /// <summary>
+    /// Our number an SMS goes from: the one the person texted, so they see the number they wrote to (and US carriers
+    /// pass the traffic it is registered for). Null: Twilio:FromNumber. Twilio:MessagingServiceSid, when set, sends
+    /// instead and keeps the number by its sticky sender; WhatsApp has its own sender.
+    /// </summary>
+    [Id(8)] public string? From { get; init; }
 }
 
 /// <summary>An approved WhatsApp template (Twilio Content API): its ContentSid and the JSON of its variables.</summary>

@@ -27,4 +27,7 @@ public sealed record InboundSms(string MessageSid, string From, string To, strin
 
     /// <summary>Twilio's NumMedia: photos and files attached (not read; a message with only those is told so).</summary>
     [Id(3)] public int MediaCount { get; init; }
+
+    /// <summary>Our number the person wrote to: the reply goes from it (null: Twilio:FromNumber, or WhatsApp's own sender).</summary>
+    public string? ReplyFrom => TwilioAddress.OwnSender(To, Channel);
 }

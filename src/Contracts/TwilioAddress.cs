@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
 
 namespace Switchboard.Contracts;
 
@@ -6,7 +7,7 @@ namespace Switchboard.Contracts;
 /// Twilio's message addresses: "+61412345678" for SMS, "whatsapp:+61412345678" for WhatsApp. libphonenumber reads the
 /// "whatsapp:" address as the plain number, so the channel is read here before the number is normalised.
 /// </summary>
-public static class TwilioAddress
+public static partial class TwilioAddress
 {
     public const string WhatsAppPrefix = "whatsapp:";
 
@@ -27,4 +28,15 @@ public static class TwilioAddress
     /// <summary>The address Twilio expects for this number on this channel.</summary>
     public static string For(string e164, MessageChannel channel) =>
         channel == MessageChannel.WhatsApp ? WhatsAppPrefix + e164 : e164;
+
+    /// <summary>
+    /// Which of our numbers a reply to a message goes from: the inbound To of an SMS (Twilio posts only for numbers of
+    /// ours, and the signature vouches for it), a long code in E.164 or a short code; null for WhatsApp, which keeps
+    /// its own sender, and for anything else (the dev phone), which falls back to Twilio:FromNumber.
+    /// </summary>
+    public static string? OwnSender(string? to, MessageChannel channel) =>
+        channel == MessageChannel.Sms && to?.Trim() is { } number && OwnNumber().IsMatch(number) ? number : null;
+
+    [GeneratedRegex(@"^(\+[1-9][0-9]{6,14}|[0-9]{3,8})$")]
+    private static partial Regex OwnNumber();
 }

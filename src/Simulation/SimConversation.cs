@@ -248,7 +248,7 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
             return outboundId;
         }
 
-        var message = new OutboundSms(Key, body, purpose) { After = State.LastReplyId, WatchedBySender = _reminderHeld && purpose == "reply", Channel = answering.Channel };
+        var message = new OutboundSms(Key, body, purpose) { After = State.LastReplyId, WatchedBySender = _reminderHeld && purpose == "reply", Channel = answering.Channel, From = answering.ReplyFrom };
         World.Trace($"{Key}: hands over {outboundId} after {message.After ?? "nothing"} (watched: {message.WatchedBySender})");
         recorder.HandedOver(Key, outboundId, message);
         await Runtime.Call<SimOutbound>(outboundId, o => o.Send(message));
@@ -385,8 +385,7 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
         }
     }
 
-    public Task<ChannelContact> GetContact() =>
-        Task.FromResult(new ChannelContact(State.LastChannel, State.LastWhatsAppAt) { OptedOut = State.OptedOut });
+    public Task<ChannelContact> GetContact() => Task.FromResult(State.Contact());
 
     public async Task Erase()
     {

@@ -199,6 +199,7 @@ public sealed partial class ConversationGrain
                 WatchedBySender = _reminder.IsHeld && purpose == "reply",
                 TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
                 Channel = answering.Channel, // answered on the channel it came in on
+                From = answering.ReplyFrom, // from the number the person texted
                 ConfirmsOptOut = confirmsOptOut,
             });
         }

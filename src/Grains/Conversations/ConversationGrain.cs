@@ -268,8 +268,7 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    public Task<ChannelContact> GetContact() =>
-        Task.FromResult(new ChannelContact(State.LastChannel, State.LastWhatsAppAt) { OptedOut = State.OptedOut });
+    public Task<ChannelContact> GetContact() => Task.FromResult(State.Contact());
 
     public async Task Erase()
     {

@@ -48,10 +48,17 @@ public sealed class ConversationState
     /// <summary>When the person's last WhatsApp message arrived: WhatsApp's 24-hour window runs from here.</summary>
     [Id(11)] public DateTimeOffset? LastWhatsAppAt { get; set; }
 
+    /// <summary>Our number the person last texted: messages we start (reminders) go from it.</summary>
+    [Id(12)] public string? TextedNumber { get; set; }
+
+    /// <summary>What an outbound message asks before each attempt (<see cref="IConversationGrain.GetContact"/>).</summary>
+    public ChannelContact Contact() => new(LastChannel, LastWhatsAppAt) { OptedOut = OptedOut, TextedNumber = TextedNumber };
+
     /// <summary>Any message the person sends (even STOP, or one dropped) says where they are, and on WhatsApp reopens the window.</summary>
     public void NoteChannel(InboundSms sms)
     {
         LastChannel = sms.Channel;
+        TextedNumber = sms.ReplyFrom ?? TextedNumber;
         if (sms.Channel == MessageChannel.WhatsApp && (LastWhatsAppAt is null || sms.ReceivedAt > LastWhatsAppAt))
         {
             LastWhatsAppAt = sms.ReceivedAt;

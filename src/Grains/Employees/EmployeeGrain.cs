@@ -144,8 +144,9 @@ public sealed class EmployeeGrain(
 
         // Sent before it is recorded: a crash in between sends again, which the outbound grain (same id) ignores.
         var id = OutboundId.For(Phone, $"reminder-{weekStart:yyyy-MM-dd}", "reminder");
-        // On the channel the person last wrote on; on WhatsApp the outbound grain applies the 24-hour window.
-        await GrainFactory.GetGrain<IOutboundSmsGrain>(id).Send(new OutboundSms(Phone, body, "reminder") { Channel = contact.LastChannel });
+        // On the channel the person last wrote on, from the number they last texted; on WhatsApp the outbound grain
+        // applies the 24-hour window.
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(id).Send(new OutboundSms(Phone, body, "reminder") { Channel = contact.LastChannel, From = contact.TextedNumber });
         State.RemindedWeek = weekStart;
         await state.WriteOrReloadAsync(this);
         EmployeeLog.ReminderSent(logger, PhoneMask.Mask(Phone), weekStart);

@@ -193,7 +193,7 @@ public sealed partial class OutboundSmsGrain(
         var resendId = OutboundId.ForResend(Id);
         State.ResentAs.Add(resendId);
         await WriteAsync();
-        await GrainFactory.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(message.To, message.Body, "resend") { ResendOf = Id, Channel = message.Channel });
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(message.To, message.Body, "resend") { ResendOf = Id, Channel = message.Channel, From = message.From });
         return resendId;
     }
 

@@ -122,13 +122,14 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
     }
 
     /// <summary>
-    /// Who sends this message: a number (WhatsAppFrom on WhatsApp, else FromNumber) or the messaging service, which
-    /// for WhatsApp needs a WhatsApp sender in its pool. A lookup must ask for the same sender the send used.
+    /// Who sends this message: a number (WhatsAppFrom on WhatsApp, else the number the person texted, else FromNumber)
+    /// or the messaging service, which keeps the person's number by its sticky sender and for WhatsApp needs a WhatsApp
+    /// sender in its pool. A lookup must ask for the same sender the send used.
     /// </summary>
     private static (string? From, string? MessagingServiceSid) SenderOf(OutboundSms message, TwilioOptions options) =>
         message.Channel == MessageChannel.WhatsApp && options.WhatsAppFrom is { Length: > 0 } whatsAppFrom ? (whatsAppFrom, null)
         : options.MessagingServiceSid is { Length: > 0 } service ? (null, service)
-        : (options.FromNumber, null);
+        : (message.From ?? options.FromNumber, null);
 
     private SendResult Classify(ApiException ex, Response? response)
     {

@@ -112,4 +112,21 @@ public sealed class ReminderTests(ReminderClusterFixture fixture)
 
         Assert.Empty(fixture.Outbox.AcceptedFor(removed));
     }
+
+    [Fact]
+    public async Task A_reminder_goes_from_the_number_the_employee_last_texted()
+    {
+        fixture.Clock.AdjustTime(FridayBeforeFourSydney);
+        var phone = await EnrolAsync();
+        const string secondNumber = "+15005550007";
+        await fixture.Grains.GetGrain<IConversationGrain>(phone).Accept(TestSms.From(phone, "hours") with { To = secondNumber });
+        var reply = Assert.Single(await fixture.Outbox.WaitForAsync(phone, 1, Timeout));
+
+        fixture.Clock.AdjustTime(FridayAfterFourSydney);
+        var sent = await fixture.Outbox.WaitForAsync(phone, 2, Timeout);
+
+        var reminder = Assert.Single(sent, m => m.Purpose == ReminderId(phone));
+        Assert.Equal(secondNumber, reply.From);
+        Assert.Equal(secondNumber, reminder.From);
+    }
 }

@@ -61,6 +61,22 @@ public sealed class TwilioWebhookTests(HttpFixture fixture)
     }
 
     [Fact]
+    public async Task A_message_to_a_second_number_of_ours_is_answered_from_that_number()
+    {
+        var phone = TestSms.NewPhone();
+        const string secondNumber = "+15005550007";
+        var form = Form(phone, "help");
+        form["To"] = secondNumber;
+
+        var response = await PostSignedAsync(form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = Assert.Single(await fixture.Twilio.WaitForAsync(phone, 1, Timeout));
+        Assert.Equal(secondNumber, reply.From);
+        Assert.Contains("log", reply.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_wrong_signature_is_refused_with_403_and_nothing_is_enqueued()
     {
         var phone = TestSms.NewPhone();

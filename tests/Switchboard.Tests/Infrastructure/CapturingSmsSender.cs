@@ -49,7 +49,7 @@ public sealed class CapturingSmsSender : ISmsSender
             : _scripted.TryDequeue(out var scripted) ? scripted
             : SendResult.Accepted(NewSid());
         var taken = result.Outcome == SendOutcome.Accepted ? result.Sid : ReferenceEquals(result, AnswerLost) ? NewSid() : null;
-        _sent.Enqueue(new SentSms(outboundId, message.To, message.Body, result.Outcome) { TakenSid = taken });
+        _sent.Enqueue(new SentSms(outboundId, message.To, message.Body, result.Outcome) { TakenSid = taken, From = message.From });
         return Task.FromResult(result);
     }
 
@@ -65,7 +65,7 @@ public sealed class CapturingSmsSender : ISmsSender
 
     /// <summary>Messages Twilio accepted for this phone, in the order they were sent.</summary>
     public IReadOnlyList<OutboundSms> AcceptedFor(string phone) =>
-        [.. _sent.Where(s => s.To == phone && s.Outcome == SendOutcome.Accepted).Select(s => new OutboundSms(s.To, s.Body, s.OutboundId))];
+        [.. _sent.Where(s => s.To == phone && s.Outcome == SendOutcome.Accepted).Select(s => new OutboundSms(s.To, s.Body, s.OutboundId) { From = s.From })];
 
     /// <summary>Waits until at least <paramref name="count"/> messages to <paramref name="phone"/> were accepted.</summary>
     public async Task<IReadOnlyList<OutboundSms>> WaitForAsync(string phone, int count, TimeSpan timeout)
@@ -80,4 +80,7 @@ public sealed record SentSms(string OutboundId, string To, string Body, SendOutc
 {
     /// <summary>The sid the carrier gave the message when it took it (also when the answer was lost), else null.</summary>
     public string? TakenSid { get; init; }
+
+    /// <summary>Our number it was asked to go from (null: Twilio:FromNumber).</summary>
+    public string? From { get; init; }
 }

@@ -39,4 +39,14 @@ public sealed class TwilioAddressTests
         Assert.Equal("whatsapp:+61412345678", TwilioAddress.For("+61412345678", MessageChannel.WhatsApp));
         Assert.Equal("+61412345678", TwilioAddress.For("+61412345678", MessageChannel.Sms));
     }
+
+    [Theory]
+    [InlineData("+15005550007", MessageChannel.Sms, "+15005550007")]
+    [InlineData(" 89898 ", MessageChannel.Sms, "89898")] // a short code
+    [InlineData("whatsapp:+14155238886", MessageChannel.WhatsApp, null)] // WhatsApp keeps Twilio:WhatsAppFrom
+    [InlineData("dev-phone", MessageChannel.Sms, null)]
+    [InlineData("", MessageChannel.Sms, null)]
+    [InlineData(null, MessageChannel.Sms, null)]
+    public void A_reply_goes_from_the_number_the_person_texted_when_it_is_one(string? to, MessageChannel channel, string? sender) =>
+        Assert.Equal(sender, TwilioAddress.OwnSender(to, channel));
 }
