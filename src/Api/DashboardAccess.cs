@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,25 +56,8 @@ public static partial class DashboardAccess
             }));
     }
 
-    private static bool Presents(HttpRequest request, DashboardAccessOptions credentials)
-    {
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
-            || !"Basic".Equals(header.Scheme, StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
-            var colon = pair.IndexOf(':');
-            return colon >= 0 && credentials.Accepts(pair[..colon], pair[(colon + 1)..]);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+    private static bool Presents(HttpRequest request, DashboardAccessOptions credentials) =>
+        BasicCredentials.Presents(request, credentials.Username, credentials.Password);
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "The dashboard is off: outside Development it is served only with Dashboard:Username and Dashboard:Password set")]
     private static partial void Off(ILogger logger);

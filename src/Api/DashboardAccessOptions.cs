@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Switchboard.Api;
 
@@ -22,10 +20,6 @@ public sealed class DashboardAccessOptions : IValidatableObject
     /// <summary>Both set: outside Development the dashboard is served only then.</summary>
     public bool IsSet => !string.IsNullOrEmpty(Username) && !string.IsNullOrEmpty(Password);
 
-    /// <summary>Whether presented credentials are the configured ones; constant time, both parts always compared.</summary>
-    public bool Accepts(string username, string password) =>
-        IsSet & Same(username, Username) & Same(password, Password);
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
@@ -39,7 +33,4 @@ public sealed class DashboardAccessOptions : IValidatableObject
             yield return new ValidationResult($"Dashboard:Password must have at least {MinPasswordLength} characters.", [nameof(Password)]);
         }
     }
-
-    private static bool Same(string presented, string? expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected ?? ""));
 }

@@ -13,8 +13,8 @@ public static class EmployeesApi
     public static RouteGroupBuilder MapEmployeesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/admin/employees").WithAdminConventions();
-        group.MapPut("/{phone}", PutEmployee).WithSummary("Registers (201) or updates (200) the employee texting from this number.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPut("/{phone}", PutEmployee).WithSummary("Registers (201) or updates (200) the employee texting from this number (and emailing from their email).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{phone}", GetEmployee).WithSummary("The employee registered at this number.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{phone}", DeleteEmployee).WithSummary("Removes the number from the directory; the timesheet is kept.")
@@ -30,7 +30,10 @@ public static class EmployeesApi
             return PhoneParameter.Invalid();
         }
 
-        var profile = new EmployeeProfile(request?.EmployeeId?.Trim() ?? "", request?.Name?.Trim() ?? "", NullIfBlank(request?.TimeZone));
+        var profile = new EmployeeProfile(request?.EmployeeId?.Trim() ?? "", request?.Name?.Trim() ?? "", NullIfBlank(request?.TimeZone))
+        {
+            Email = NullIfBlank(request?.Email),
+        };
         if (profile.Problem() is { } problem)
         {
             return TypedResults.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
@@ -38,6 +41,13 @@ public static class EmployeesApi
 
         var grain = grains.GetGrain<IEmployeeGrain>(e164);
         var registration = await grain.Register(profile);
+        if (registration == EmployeeRegistration.EmailTaken)
+        {
+            return TypedResults.Problem(
+                "email is registered for another employee: a mail from it can join one conversation only. Change or remove theirs first.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
         var employee = (await grain.Get())!;
         return registration == EmployeeRegistration.Created
             ? TypedResults.Created($"/admin/employees/{Uri.EscapeDataString(e164)}", employee)
@@ -74,5 +84,8 @@ public static class EmployeesApi
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
 
-/// <summary>PUT /admin/employees/{phone}: <c>{"name": "...", "employeeId": "...", "timeZone": "Australia/Sydney"}</c> (time zone optional).</summary>
-public sealed record EmployeeRequest(string? Name, string? EmployeeId, string? TimeZone);
+/// <summary>
+/// PUT /admin/employees/{phone}: <c>{"name": "...", "employeeId": "...", "timeZone": "Australia/Sydney", "email": "ann@example.com"}</c>
+/// (time zone and email optional; without an email, mail from the employee is not answered).
+/// </summary>
+public sealed record EmployeeRequest(string? Name, string? EmployeeId, string? TimeZone, string? Email = null);

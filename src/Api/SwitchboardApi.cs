@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using Switchboard.Api.Email;
 using Switchboard.Api.Logging;
 using Switchboard.Api.Ops;
 using Switchboard.Contracts;
@@ -25,6 +26,7 @@ public static class SwitchboardApi
         // Every host of the HTTP surface (the co-hosted silo, a stand-alone front end) masks phone numbers in all logs.
         services.AddPhoneNumberRedaction();
         services.AddTwilioOptions(configuration);
+        services.AddEmailOptions(configuration);
         services.AddValidatedOptions<WebhookOptions>(configuration, WebhookOptions.Section);
         services.AddValidatedOptions<AdminOptions>(configuration, AdminOptions.Section);
         services.AddValidatedOptions<DashboardAccessOptions>(configuration, DashboardAccessOptions.Section)
@@ -70,6 +72,9 @@ public static class SwitchboardApi
         }
 
         endpoints.MapTwilioWebhookApi();
+        endpoints.MapEmailInboundApi();
+        // The email webhook's counters at 0 from the start (this meter lives in every host of the HTTP surface).
+        endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(EmailMetrics.PublishCounters);
         endpoints.MapAdminApi();
         endpoints.MapEmployeesApi();
         endpoints.MapOpsConsole();

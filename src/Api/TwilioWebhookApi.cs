@@ -70,24 +70,9 @@ public static class TwilioWebhookApi
             TraceParent = SwitchboardTracing.CurrentTraceParent(), // the turn is traced under this request
         };
 
-        var conversation = grains.GetGrain<IConversationGrain>(phone);
-        try
+        if (await ConversationHandOff.TryAsync(grains, sms, webhook.Value, time, request.HttpContext.RequestAborted) is { } failed)
         {
-            Task handOff = webhook.Value.AckMode == AckMode.Durable
-                ? conversation.Accept(sms)
-                : conversation.Enqueue(sms); // one-way: completes as soon as the call is sent
-
-            // Hung storage (not down, just silent) would hold the answer past Twilio's 15 s; a 503 in time lets it
-            // deliver again. If the write completes after all, the redelivery is dropped as a duplicate.
-            await handOff.WaitAsync(webhook.Value.AcceptTimeout, time, request.HttpContext.RequestAborted);
-        }
-        catch (TimeoutException)
-        {
-            return Unavailable($"no answer within Webhook:AcceptTimeout ({webhook.Value.AcceptTimeout})");
-        }
-        catch (Exception ex)
-        {
-            return Unavailable(PhoneMask.Describe(ex));
+            return Unavailable(failed);
         }
 
         return TypedResults.Content(EmptyTwiml, "application/xml");

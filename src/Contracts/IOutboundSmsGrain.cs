@@ -95,6 +95,12 @@ public sealed record OutboundSms(string To, string Body, string Purpose)
     /// instead and keeps the number by its sticky sender; WhatsApp has its own sender.
     /// </summary>
     [Id(8)] public string? From { get; init; }
+
+    /// <summary>
+    /// The address, subject and threading headers of an email (<see cref="MessageChannel.Email"/>); <see cref="To"/>
+    /// stays the person's number, which keys their conversation.
+    /// </summary>
+    [Id(9)] public OutboundEmail? Email { get; init; }
 }
 
 /// <summary>An approved WhatsApp template (Twilio Content API): its ContentSid and the JSON of its variables.</summary>
@@ -144,7 +150,7 @@ public sealed record OutboundView(
     /// <summary>The failed message this one sends again, if an operator asked for it.</summary>
     [Id(0)] public string? ResendOf { get; init; }
 
-    /// <summary>SMS or WhatsApp.</summary>
+    /// <summary>SMS, WhatsApp or email.</summary>
     [Id(1)] public MessageChannel Channel { get; init; }
 
     /// <summary>Why it was not sent (<see cref="DeliveryStatus.NotSent"/>).</summary>

@@ -1,8 +1,9 @@
 namespace Switchboard.Contracts;
 
 /// <summary>
-/// One message (SMS or WhatsApp) as Twilio delivered it to the webhook; <see cref="From"/> is already the person's
-/// E.164 number, whatever the channel (<see cref="Channel"/>).
+/// One message (SMS or WhatsApp as Twilio delivered it, or an email) for a conversation; <see cref="From"/> is already
+/// the person's E.164 number, whatever the channel (<see cref="Channel"/>: an email's sender is looked up in the
+/// directory).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.InboundSms")]
 public sealed record InboundSms(string MessageSid, string From, string To, string Body, DateTimeOffset ReceivedAt)
@@ -27,6 +28,9 @@ public sealed record InboundSms(string MessageSid, string From, string To, strin
 
     /// <summary>Twilio's NumMedia: photos and files attached (not read; a message with only those is told so).</summary>
     [Id(3)] public int MediaCount { get; init; }
+
+    /// <summary>The email this message came as (<see cref="MessageChannel.Email"/>): whom to answer, and how to thread the answer.</summary>
+    [Id(4)] public InboundEmail? Email { get; init; }
 
     /// <summary>Our number the person wrote to: the reply goes from it (null: Twilio:FromNumber, or WhatsApp's own sender).</summary>
     public string? ReplyFrom => TwilioAddress.OwnSender(To, Channel);

@@ -12,4 +12,10 @@ public enum MessageChannel
 
     /// <summary>WhatsApp through Twilio: addresses are "whatsapp:+…"; free-form messages only within 24 hours of the person's last one.</summary>
     WhatsApp = 1,
+
+    /// <summary>
+    /// Email through SendGrid (Inbound Parse in, Mail Send out): the person's registered address stands in for the
+    /// number; no SMS segment rules, a reply threads under the mail it answers.
+    /// </summary>
+    Email = 2,
 }

@@ -21,4 +21,15 @@ public static class ValidatedOptions
 
         return services;
     }
+
+    /// <summary>The email channel's settings, read by the Api (inbound) and the grains (outbound): bound and validated once.</summary>
+    public static IServiceCollection AddEmailOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<EmailOptions>)))
+        {
+            services.AddValidatedOptions<EmailOptions>(configuration, EmailOptions.Section);
+        }
+
+        return services;
+    }
 }

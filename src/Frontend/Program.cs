@@ -1,6 +1,7 @@
 using Orleans.Dashboard;
 using Switchboard.Api;
 using Switchboard.Api.DevPhone;
+using Switchboard.Api.Email;
 using Switchboard.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,7 +13,8 @@ if (cluster.Mode == ClusteringMode.AzureStorage)
     // Front ends of one service read each other's console cookies (on Localhost, one machine shares its key folder).
     builder.Services.AddTableKeyRing(ClusterHosting.StorageTables(builder.Configuration));
 }
-builder.Services.AddSwitchboardTelemetry(builder.Configuration);
+
+builder.Services.AddSwitchboardTelemetry(builder.Configuration, EmailMetrics.MeterName); // the email webhook's counters
 
 var app = builder.Build();
 app.UseForwardedHeaders();

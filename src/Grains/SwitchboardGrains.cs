@@ -78,6 +78,22 @@ public static class SwitchboardGrains
             }
         }
 
+        AddEmailSender(services, configuration);
         return services;
+    }
+
+    /// <summary>Email:Enabled: replies by email go through SendGrid; otherwise to the dev outbox (like Twilio:Enabled=false).</summary>
+    private static void AddEmailSender(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEmailOptions(configuration);
+        if (configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() is not { Enabled: true })
+        {
+            services.AddSingleton<IEmailSender, DevOutbox>();
+            return;
+        }
+
+        services.AddHttpClient(SendGridEmailSender.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.RequestTimeout);
+        services.AddSingleton<IEmailSender, SendGridEmailSender>();
     }
 }

@@ -248,7 +248,8 @@ internal sealed class SimConversation(SimRuntime runtime, string phone, SimStora
             return outboundId;
         }
 
-        var message = new OutboundSms(Key, body, purpose) { After = State.LastReplyId, WatchedBySender = _reminderHeld && purpose == "reply", Channel = answering.Channel, From = answering.ReplyFrom };
+        var message = new OutboundSms(Key, body, purpose) { After = State.LastReplyId, WatchedBySender = _reminderHeld && purpose == "reply", Channel = answering.Channel, From = answering.ReplyFrom,
+            Email = answering.Email is { } mail ? OutboundEmail.Answering(mail) : null };
         World.Trace($"{Key}: hands over {outboundId} after {message.After ?? "nothing"} (watched: {message.WatchedBySender})");
         recorder.HandedOver(Key, outboundId, message);
         await Runtime.Call<SimOutbound>(outboundId, o => o.Send(message));

@@ -33,7 +33,7 @@ internal static class DevPhonePage
 <main>
   <header>
     <h1>Switchboard dev phone</h1>
-    <label>Texting as <input id="phone" value="+15550100001" aria-label="phone number"></label>
+    <label>Texting as <input id="phone" value="+15550100001" aria-label="phone number or email address" title="a number, or a registered employee's email address to write by email"></label>
     <fieldset id="channel" aria-label="channel">
       <label><input type="radio" name="channel" value="Sms" checked> SMS</label>
       <label><input type="radio" name="channel" value="WhatsApp"> WhatsApp</label>
@@ -61,12 +61,12 @@ function bubble(text, cls, meta) {
 
 async function refresh() {
   const response = await fetch('/dev/phone/conversation?phone=' + encodeURIComponent(phone.value));
-  if (!response.ok) { status.textContent = sendError || 'Not a phone number.'; return; }
+  if (!response.ok) { status.textContent = sendError || 'Not a phone number or a registered email address.'; return; }
   status.textContent = sendError;
   const view = await response.json();
   thread.replaceChildren();
   for (const turn of view.recentTurns) {
-    bubble(turn.inbound, 'in', new Date(turn.receivedAt).toLocaleTimeString() + (turn.channel === 'WhatsApp' ? ' (WhatsApp)' : ''));
+    bubble(turn.inbound, 'in', new Date(turn.receivedAt).toLocaleTimeString() + (turn.channel === 'Sms' ? '' : ' (' + turn.channel + ')'));
     if (turn.reply) bubble(turn.reply, 'out', turn.outcome + (turn.error ? ' - ' + turn.error : ''));
     else if (turn.outcome !== 'Answered') bubble('(' + turn.outcome + ')', 'out', '');
   }
@@ -82,8 +82,9 @@ document.getElementById('compose').addEventListener('submit', async e => {
   const body = document.getElementById('body');
   if (!body.value.trim()) return;
   const response = await fetch('/dev/phone/send', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    // An email address writes by email: the SMS / WhatsApp switch is for numbers.
     body: JSON.stringify({ from: phone.value, body: body.value,
-      channel: document.querySelector('input[name=channel]:checked').value }) });
+      channel: phone.value.includes('@') ? null : document.querySelector('input[name=channel]:checked').value }) });
   if (!response.ok) { sendError = status.textContent = 'Not sent: ' + (await response.json()).detail; return; }
   sendError = '';
   body.value = '';

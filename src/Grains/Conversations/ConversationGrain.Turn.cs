@@ -200,6 +200,7 @@ public sealed partial class ConversationGrain
                 TraceParent = traceParent, // its attempts' "send" spans join the turn's trace
                 Channel = answering.Channel, // answered on the channel it came in on
                 From = answering.ReplyFrom, // from the number the person texted
+                Email = answering.Email is { } mail ? OutboundEmail.Answering(mail) : null, // threaded under the mail it answers
                 ConfirmsOptOut = confirmsOptOut,
             });
         }

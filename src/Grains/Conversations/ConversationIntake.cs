@@ -34,8 +34,8 @@ public static class ConversationIntake
             return null;
         }
 
-        // Twilio answers STOP and START itself on SMS, not on WhatsApp: there the person hears it from us.
-        var confirm = sms.Channel == MessageChannel.WhatsApp && served;
+        // Twilio answers STOP and START itself on SMS, not on WhatsApp or email: there the person hears it from us.
+        var confirm = sms.Channel != MessageChannel.Sms && served;
         if (OptOutKeywords.IsOptOut(sms.Body))
         {
             return new(AcceptOutcome.OptedOut, confirm ? OptOutNotice : null, TurnOutcome.OptedOut);

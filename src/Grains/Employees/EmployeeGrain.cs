@@ -27,6 +27,8 @@ public sealed class EmployeeGrain(
 {
     public const string ReminderName = "timesheet-reminder";
 
+    public const string ReminderSubject = "Timesheet reminder";
+
     /// <summary>
     /// The clock deciding whether a reminder is due: the host's TimeProvider, under its own key so tests can move the
     /// employees' week forward without moving the clock of the Orleans runtime (timers, reminders, membership).
@@ -45,8 +47,20 @@ public sealed class EmployeeGrain(
 
         var registration = State.IsRegistered ? EmployeeRegistration.Updated : EmployeeRegistration.Created;
         var (employeeId, name) = (profile.EmployeeId.Trim(), profile.Name.Trim());
+        var email = EmailAddress.TryNormalize(profile.Email, out var normalised) ? normalised : null;
+
+        // Claimed before the record names it: a crash in between leaves a claim the record does not back, which the
+        // index treats as free. Claiming an address already ours writes nothing.
+        if (email is not null && !await GrainFactory.GetGrain<IEmployeeEmailGrain>(email).Claim(Phone))
+        {
+            return EmployeeRegistration.EmailTaken;
+        }
+
+        var previousEmail = State.Email;
+
         // The start-up import registers everyone again at every start: nothing to write when nothing changed.
-        if (!State.IsRegistered || State.IsGuest || State.EmployeeId != employeeId || State.Name != name || State.TimeZone != profile.TimeZone)
+        if (!State.IsRegistered || State.IsGuest || State.EmployeeId != employeeId || State.Name != name || State.TimeZone != profile.TimeZone
+            || State.Email != email)
         {
             // A guest keeps what they logged: their timesheet is taken over by the employee's before the number
             // changes hands, and released only after. A crash in between leaves the hours where the number still
@@ -63,10 +77,16 @@ public sealed class EmployeeGrain(
             State.Name = name;
             State.TimeZone = profile.TimeZone;
             State.IsGuest = false;
+            State.Email = email;
             await state.WriteOrReloadAsync(this);
             if (handOver is { IsEmpty: false })
             {
                 await guestSheet!.Release(handOver);
+            }
+
+            if (previousEmail is not null && previousEmail != email)
+            {
+                await GrainFactory.GetGrain<IEmployeeEmailGrain>(previousEmail).Release(Phone);
             }
         }
 
@@ -82,14 +102,21 @@ public sealed class EmployeeGrain(
             return false;
         }
 
-        var employeeId = State.EmployeeId!;
+        var (employeeId, email) = (State.EmployeeId!, State.Email);
         await DropReminderAsync();
         await state.ClearStateAsync();
+        if (email is not null)
+        {
+            await GrainFactory.GetGrain<IEmployeeEmailGrain>(email).Release(Phone); // a claim left behind is free anyway
+        }
+
         EmployeeLog.Removed(logger, PhoneMask.Mask(Phone), employeeId);
         return true;
     }
 
     public Task<Employee?> Get() => Task.FromResult(State.IsRegistered ? View() : null);
+
+    public Task<bool> EmailsFrom(string address) => Task.FromResult(State.IsRegistered && State.Email == address);
 
     public async Task<Employee> EnrollGuest()
     {
@@ -144,12 +171,27 @@ public sealed class EmployeeGrain(
 
         // Sent before it is recorded: a crash in between sends again, which the outbound grain (same id) ignores.
         var id = OutboundId.For(Phone, $"reminder-{weekStart:yyyy-MM-dd}", "reminder");
-        // On the channel the person last wrote on, from the number they last texted; on WhatsApp the outbound grain
-        // applies the 24-hour window.
-        await GrainFactory.GetGrain<IOutboundSmsGrain>(id).Send(new OutboundSms(Phone, body, "reminder") { Channel = contact.LastChannel, From = contact.TextedNumber });
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(id).Send(ReminderMessage(body, contact));
         State.RemindedWeek = weekStart;
         await state.WriteOrReloadAsync(this);
         EmployeeLog.ReminderSent(logger, PhoneMask.Mask(Phone), weekStart);
+    }
+
+    /// <summary>
+    /// On the channel the person last wrote on, from the number they last texted (on WhatsApp the outbound grain applies
+    /// the 24-hour window); by email to their address, by SMS once they have none.
+    /// </summary>
+    private OutboundSms ReminderMessage(string body, ChannelContact contact)
+    {
+        var reminder = new OutboundSms(Phone, body, "reminder") { Channel = contact.LastChannel, From = contact.TextedNumber };
+        if (contact.LastChannel != MessageChannel.Email)
+        {
+            return reminder;
+        }
+
+        return State.Email is { } address
+            ? reminder with { Email = new OutboundEmail(address, ReminderSubject) }
+            : reminder with { Channel = MessageChannel.Sms };
     }
 
     private async Task RecordRemindedAsync(DateOnly weekStart, string reason)
@@ -185,5 +227,5 @@ public sealed class EmployeeGrain(
 
     private string EffectiveTimeZone => State.TimeZone ?? timesheet.Value.TimeZone;
 
-    private Employee View() => new(Phone, State.EmployeeId!, State.Name, EffectiveTimeZone) { IsGuest = State.IsGuest };
+    private Employee View() => new(Phone, State.EmployeeId!, State.Name, EffectiveTimeZone) { IsGuest = State.IsGuest, Email = State.Email };
 }

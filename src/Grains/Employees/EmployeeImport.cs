@@ -47,7 +47,13 @@ public sealed class EmployeeImport(
 
                 try
                 {
-                    await grains.GetGrain<IEmployeeGrain>(phone!).Register(new EmployeeProfile(entry!.EmployeeId!, entry.Name!, entry.TimeZone));
+                    var profile = new EmployeeProfile(entry!.EmployeeId!, entry.Name!, entry.TimeZone) { Email = entry.Email };
+                    if (await grains.GetGrain<IEmployeeGrain>(phone!).Register(profile) == EmployeeRegistration.EmailTaken)
+                    {
+                        EmployeeLog.ImportEntrySkipped(logger, i, "email is another employee's");
+                        continue;
+                    }
+
                     imported++;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -71,8 +77,8 @@ public sealed class EmployeeImport(
         phone = null;
         return entry is null ? "empty entry"
             : !E164.TryNormalize(entry.Phone, defaultRegion, out phone) ? "phone is not a valid number, like +61412345678"
-            : new EmployeeProfile(entry.EmployeeId ?? "", entry.Name ?? "", entry.TimeZone).Problem();
+            : new EmployeeProfile(entry.EmployeeId ?? "", entry.Name ?? "", entry.TimeZone) { Email = entry.Email }.Problem();
     }
 
-    private sealed record ImportedEmployee(string? Phone, string? Name, string? EmployeeId, string? TimeZone);
+    private sealed record ImportedEmployee(string? Phone, string? Name, string? EmployeeId, string? TimeZone, string? Email);
 }

@@ -1,3 +1,5 @@
+using Switchboard.Contracts;
+
 namespace Switchboard.Grains.Employees;
 
 /// <summary>Who texts from one number. Empty (no <see cref="EmployeeId"/>) until registered or enrolled.</summary>
@@ -15,6 +17,9 @@ public sealed class EmployeeState
 
     /// <summary>Start of the last week the submit reminder was dealt with (sent, or not needed): a doubled tick sends nothing.</summary>
     [Id(4)] public DateOnly? RemindedWeek { get; set; }
+
+    /// <summary>The address the employee emails from (normalised), claimed in the address index (<see cref="IEmployeeEmailGrain"/>).</summary>
+    [Id(5)] public string? Email { get; set; }
 
     public bool IsRegistered => EmployeeId is not null;
 }

@@ -82,7 +82,7 @@ public sealed partial class OutboundSmsGrain
         }
 
         _attemptMarked = false;
-        var result = await SmsAttempt.SendAsync(sender, Id, toSend, State.Message!.TraceParent, State.Attempts.Count + 1, logger);
+        var result = await SmsAttempt.SendAsync(CarrierOf(toSend), Id, toSend, State.Message!.TraceParent, State.Attempts.Count + 1, logger);
         await RecordedAsync(Ledger.Record(result, toSend, Now, Random.Shared.NextDouble()), result);
     }
 
@@ -95,7 +95,7 @@ public sealed partial class OutboundSmsGrain
         string? sid;
         try
         {
-            sid = await sender.FindSentAsync(Id, toSend, since);
+            sid = await CarrierOf(toSend).FindSentAsync(Id, toSend, since);
         }
         catch (Exception ex)
         {

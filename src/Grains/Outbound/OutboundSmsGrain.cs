@@ -9,7 +9,7 @@ using Switchboard.Grains.Telemetry;
 namespace Switchboard.Grains.Outbound;
 
 /// <summary>
-/// One outbound SMS: the shell around <see cref="SendGate"/> and <see cref="DeliveryLedger"/>, which decide; this grain
+/// One outbound message (SMS, WhatsApp or email): the shell around <see cref="SendGate"/> and <see cref="DeliveryLedger"/>, which decide; this grain
 /// persists, schedules and calls. This file takes the calls (send, wake, reminder, status callbacks, erasure, resend,
 /// view); OutboundSmsGrain.Attempt.cs makes an attempt. The intent is written before Twilio is called (one write that
 /// also marks the first attempt), each answer after it. Once Twilio's acceptance is recorded the message is never sent again, and an
@@ -26,6 +26,7 @@ namespace Switchboard.Grains.Outbound;
 public sealed partial class OutboundSmsGrain(
     [FromKeyedServices(StorageNames.State)] IGrainStorage storage,
     ISmsSender sender,
+    IEmailSender emailSender,
     IOptions<OutboundOptions> options,
     IOptions<TwilioOptions> twilio,
     TimeProvider time,
@@ -59,6 +60,9 @@ public sealed partial class OutboundSmsGrain(
     private DeliveryLedger Ledger => new(State, options.Value);
     private string Id => this.GetPrimaryKeyString();
     private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Who carries the message: Twilio (SMS, WhatsApp) or SendGrid (email).</summary>
+    private ISmsSender CarrierOf(OutboundSms message) => message.Channel == MessageChannel.Email ? emailSender : sender;
 
     /// <summary>Whoever wakes a pending message after a restart resumes its attempts: every entry point loads it first.</summary>
     private async Task EnsureLoadedAsync()
@@ -193,7 +197,13 @@ public sealed partial class OutboundSmsGrain(
         var resendId = OutboundId.ForResend(Id);
         State.ResentAs.Add(resendId);
         await WriteAsync();
-        await GrainFactory.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(message.To, message.Body, "resend") { ResendOf = Id, Channel = message.Channel, From = message.From });
+        await GrainFactory.GetGrain<IOutboundSmsGrain>(resendId).Send(new OutboundSms(message.To, message.Body, "resend")
+        {
+            ResendOf = Id,
+            Channel = message.Channel,
+            From = message.From,
+            Email = message.Email,
+        });
         return resendId;
     }
 

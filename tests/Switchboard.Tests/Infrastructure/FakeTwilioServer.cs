@@ -16,7 +16,9 @@ namespace Switchboard.Tests.Infrastructure;
 /// A Twilio-compatible REST server on loopback: captures POST /2010-04-01/Accounts/{sid}/Messages.json the way the
 /// Twilio SDK sends it, and answers 201 (or what a test scripted: 429, 5xx, a permanent 400 with a Twilio code, or a raw
 /// <see cref="FakeAnswer"/> for one recipient: a proxy's empty or HTML 502, a 2xx without a sid, a Retry-After, a
-/// message taken whose answer is lost). GET Messages.json lists the messages it accepted, as Twilio does.
+/// message taken whose answer is lost). GET Messages.json lists the messages it accepted, as Twilio does. It is also
+/// SendGrid's v3 Mail Send (POST /v3/mail/send, as the SendGrid SDK sends it): one fake for everything the service
+/// sends, answering 202 with an X-Message-Id or what a test scripted (<see cref="ScriptEmail"/>).
 /// </summary>
 public sealed class FakeTwilioServer(TimeProvider? time = null) : IAsyncLifetime
 {
@@ -25,12 +27,35 @@ public sealed class FakeTwilioServer(TimeProvider? time = null) : IAsyncLifetime
     private readonly ConcurrentQueue<(int Status, int Code)> _scripted = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeAnswer>> _scriptedFor = new();
     private readonly ConcurrentQueue<FakeAnswer> _scriptedLists = new();
+    private readonly ConcurrentQueue<CapturedEmail> _emails = new();
+    private readonly ConcurrentQueue<FakeAnswer> _scriptedEmails = new();
     private WebApplication? _app;
     private int _sequence;
 
     public string BaseUrl { get; private set; } = "";
 
     public IReadOnlyList<CapturedMessage> Messages => [.. _messages];
+
+    /// <summary>Every Mail Send request, answered or refused.</summary>
+    public IReadOnlyList<CapturedEmail> Emails => [.. _emails];
+
+    /// <summary>The next Mail Send requests get these raw answers, in order (then 202 again).</summary>
+    public void ScriptEmail(params FakeAnswer[] answers)
+    {
+        foreach (var answer in answers)
+        {
+            _scriptedEmails.Enqueue(answer);
+        }
+    }
+
+    /// <summary>Mails accepted (202) for this address.</summary>
+    public IReadOnlyList<CapturedEmail> EmailsAcceptedTo(string address) => [.. _emails.Where(m => m.To == address && m.Status == 202)];
+
+    public async Task<IReadOnlyList<CapturedEmail>> WaitForEmailAsync(string address, int count, TimeSpan timeout)
+    {
+        await Eventually.HoldsAsync(() => EmailsAcceptedTo(address).Count >= count, timeout, $"{count} mail(s) to {address} at the fake SendGrid");
+        return EmailsAcceptedTo(address);
+    }
 
     /// <summary>The next requests get these answers (status 201 = accept), in order.</summary>
     public void Script(params (int Status, int Code)[] answers)
@@ -77,6 +102,7 @@ public sealed class FakeTwilioServer(TimeProvider? time = null) : IAsyncLifetime
         _app = builder.Build();
         _app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", CreateMessage);
         _app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", ListMessages);
+        _app.MapPost("/v3/mail/send", SendMail);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First();
     }
@@ -117,6 +143,43 @@ public sealed class FakeTwilioServer(TimeProvider? time = null) : IAsyncLifetime
             _ => "The 'To' number is not a valid phone number.",
         };
         return Results.Text(JsonSerializer.Serialize(new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status }), "application/json", statusCode: status);
+    }
+
+    private async Task<IResult> SendMail(HttpRequest request)
+    {
+        using var json = await JsonDocument.ParseAsync(request.Body);
+        // Subject and headers may be the whole mail's or the recipient's (its personalization's), as in SendGrid's API.
+        var mail = json.RootElement;
+        var recipient = mail.GetProperty("personalizations")[0];
+        var status = _scriptedEmails.TryDequeue(out var answer) ? answer.Status : 202;
+        _emails.Enqueue(new CapturedEmail(
+            recipient.GetProperty("to")[0].GetProperty("email").GetString()!,
+            mail.GetProperty("from").GetProperty("email").GetString()!,
+            Field(recipient, "subject") ?? Field(mail, "subject") ?? "",
+            mail.GetProperty("content")[0].GetProperty("value").GetString()!,
+            Header("In-Reply-To"),
+            Header("References"),
+            request.Headers.Authorization.ToString(),
+            status));
+        if (answer is null)
+        {
+            request.HttpContext.Response.Headers["X-Message-Id"] = $"sg{Interlocked.Increment(ref _sequence):D20}";
+            return Results.StatusCode(202);
+        }
+
+        if (answer.RetryAfter is { } retryAfter)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
+
+        string? Header(string name) =>
+            (recipient.TryGetProperty("headers", out var own) ? Field(own, name) : null)
+            ?? (mail.TryGetProperty("headers", out var all) ? Field(all, name) : null);
+
+        static string? Field(JsonElement element, string name) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value.GetString() : null;
     }
 
     private IResult ListMessages(string accountSid, HttpRequest request)
@@ -171,6 +234,9 @@ public sealed record CapturedMessage(string AccountSid, string To, string From, 
     public string AnsweredMessageSid =>
         Uri.UnescapeDataString(StatusCallback[(StatusCallback.IndexOf("id=", StringComparison.Ordinal) + 3)..]).Split(':')[1];
 }
+
+/// <summary>One Mail Send request as received: the first recipient, sender, subject, plain text and threading headers.</summary>
+public sealed record CapturedEmail(string To, string From, string Subject, string Text, string? InReplyTo, string? References, string Authorization, int Status);
 
 /// <summary>A raw answer of the fake: status, body and content type as given, optionally a Retry-After header.</summary>
 public sealed record FakeAnswer(int Status, string Body, string ContentType = "application/json", string? RetryAfter = null)

@@ -5,7 +5,7 @@ namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
 /// The real host (src/Silo Program: silo, Api, dashboard) on Azurite storage and reminders, replying through the real
-/// Twilio SDK to a <see cref="FakeTwilioServer"/>. HTTP goes through the in-memory test server.
+/// Twilio and SendGrid SDKs to a <see cref="FakeTwilioServer"/>. HTTP goes through the in-memory test server.
 /// </summary>
 public sealed class SwitchboardFactory(
     string storageConnectionString, string twilioBaseUrl, IReadOnlyDictionary<string, string?>? overrides = null, string environment = "Development")
@@ -17,6 +17,10 @@ public sealed class SwitchboardFactory(
     public const string FromNumber = "+15005550006";
     public const string WhatsAppFrom = "whatsapp:+14155238886";
     public const string WebhookBaseUrl = "https://switchboard.example.test";
+    public const string EmailFrom = "timesheets@switchboard.example.test";
+    public const string SendGridApiKey = "SG.http-test-key";
+    public const string EmailInboundUsername = "sendgrid";
+    public const string EmailInboundPassword = "http-test-inbound-password";
 
     /// <summary>An inbound SMS as Twilio would post it to this host: signed for its public webhook URL.</summary>
     public static HttpRequestMessage SignedSms(string from, string body, string? messageSid = null) => TwilioSigner.SignedPost(
@@ -41,6 +45,12 @@ public sealed class SwitchboardFactory(
             ["Twilio:ApiBaseUrl"] = twilioBaseUrl,
             ["Twilio:WebhookBaseUrl"] = WebhookBaseUrl,
             ["Twilio:Enabled"] = "true",
+            ["Email:Enabled"] = "true",
+            ["Email:From"] = EmailFrom,
+            ["Email:SendGridApiKey"] = SendGridApiKey,
+            ["Email:SendGridBaseUrl"] = twilioBaseUrl, // one fake for Twilio and SendGrid
+            ["Email:InboundUsername"] = EmailInboundUsername,
+            ["Email:InboundPassword"] = EmailInboundPassword,
             ["Admin:ApiKey"] = AdminKey,
             ["Privacy:HashKey"] = HashKey,
             ["Employees:AutoEnroll"] = "true",
