@@ -129,4 +129,25 @@ public sealed class ReminderTests(ReminderClusterFixture fixture)
         Assert.Equal(secondNumber, reply.From);
         Assert.Equal(secondNumber, reminder.From);
     }
+
+    [Fact]
+    public async Task A_reminder_goes_by_email_to_an_employee_whose_last_message_was_an_email()
+    {
+        fixture.Clock.AdjustTime(FridayBeforeFourSydney);
+        var phone = TestSms.NewPhone();
+        var address = $"rem.{Guid.NewGuid():N}@example.com";
+        await fixture.Grains.GetGrain<IEmployeeGrain>(phone).Register(new EmployeeProfile($"rem-{phone}", "Alice Smith", "Australia/Sydney") { Email = address });
+        var mail = TestSms.From(phone, "hours") with { Channel = MessageChannel.Email, Email = new InboundEmail(address, "Hours") { MessageId = "<m1@example.com>" } };
+        await fixture.Grains.GetGrain<IConversationGrain>(phone).Accept(mail);
+
+        fixture.Clock.AdjustTime(FridayAfterFourSydney);
+
+        OutboundView? reminder = null;
+        await Eventually.HoldsAsync(
+            async () => (reminder = await fixture.Grains.GetGrain<IOutboundSmsGrain>(ReminderId(phone)).GetView()) is { Status: DeliveryStatus.Accepted },
+            Timeout,
+            "the reminder sent");
+        Assert.Equal(MessageChannel.Email, reminder!.Channel);
+        Assert.Empty(fixture.Outbox.AcceptedFor(phone)); // nothing by SMS: the reply and the reminder went by email
+    }
 }
