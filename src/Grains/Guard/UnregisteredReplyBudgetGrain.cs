@@ -26,9 +26,9 @@ public sealed class UnregisteredReplyBudgetGrain(
     ILogger<UnregisteredReplyBudgetGrain> logger)
     : Grain, IUnregisteredReplyBudgetGrain
 {
-    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(1);
+    private CoalescedSave<ReplyBudgetState>? _save;
 
-    private IGrainTimer? _save;
+    private CoalescedSave<ReplyBudgetState> Save => _save ??= new(this, state, TimeSpan.FromSeconds(1));
 
     public async Task<bool> TryTake()
     {
@@ -41,7 +41,7 @@ public sealed class UnregisteredReplyBudgetGrain(
         if (budget.Taken < options.Value.UnregisteredReplies)
         {
             budget.Taken++;
-            _save ??= this.RegisterGrainTimer(_ => SaveAsync(), new GrainTimerCreationOptions { DueTime = SaveDelay, Period = Timeout.InfiniteTimeSpan });
+            Save.Soon();
             return true;
         }
 
@@ -49,21 +49,13 @@ public sealed class UnregisteredReplyBudgetGrain(
         {
             budget.Told = true; // logged once per window, and stored at once
             GuardLog.UnregisteredBudgetSpent(logger, options.Value.UnregisteredReplies, budget.WindowStart + options.Value.UnregisteredWindow);
-            await SaveAsync();
+            await Save.NowAsync();
         }
 
         return false;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _save is null ? Task.CompletedTask : SaveAsync();
-
-    private async Task SaveAsync()
-    {
-        _save?.Dispose();
-        _save = null;
-        await state.WriteOrReloadAsync(this);
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Save.FlushAsync();
 }
 
 [GenerateSerializer, Alias("Switchboard.ReplyBudgetState")]

@@ -23,9 +23,9 @@ public sealed class DailyTokenSpendGrain(
     ILogger<DailyTokenSpendGrain> logger)
     : Grain, IDailyTokenSpendGrain
 {
-    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(1);
+    private CoalescedSave<DailyTokenSpendState>? _save;
 
-    private IGrainTimer? _save;
+    private CoalescedSave<DailyTokenSpendState> Save => _save ??= new(this, state, TimeSpan.FromSeconds(1));
 
     public async Task<long> Add(DateOnly day, long tokens)
     {
@@ -42,28 +42,20 @@ public sealed class DailyTokenSpendGrain(
         if (tokens > 0)
         {
             spend.Tokens += tokens;
-            _save ??= this.RegisterGrainTimer(_ => SaveAsync(), new GrainTimerCreationOptions { DueTime = SaveDelay, Period = Timeout.InfiniteTimeSpan });
+            Save.Soon();
         }
 
         if (options.Value.DailyTokenBudget is { } limit && spend.Tokens >= limit && !spend.Told)
         {
             spend.Told = true; // logged once a day, and stored at once
             TokenLog.DailyBudgetSpent(logger, limit, spend.Tokens, day);
-            await SaveAsync();
+            await Save.NowAsync();
         }
 
         return spend.Tokens;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _save is null ? Task.CompletedTask : SaveAsync();
-
-    private async Task SaveAsync()
-    {
-        _save?.Dispose();
-        _save = null;
-        await state.WriteOrReloadAsync(this);
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Save.FlushAsync();
 }
 
 [GenerateSerializer, Alias("Switchboard.DailyTokenSpendState")]
