@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Switchboard.Contracts;
@@ -76,7 +77,9 @@ public sealed partial class OwnRowKeyMigration(
 
     /// <summary>
     /// Silos active in this cluster's membership table. Asked only before the marker exists, when a silo of this version
-    /// has not joined yet (each moves the rows before it joins), so every one of them is of an earlier version.
+    /// has not joined yet (each moves the rows before it joins), so every one of them is of an earlier version. A row
+    /// whose heartbeat is older than <see cref="StaleAfter"/> is a silo that died with nobody left to declare it dead
+    /// (the whole earlier cluster stopped abruptly): not waited for.
     /// </summary>
     public async Task<List<string>> ActiveSilosAsync(CancellationToken cancellationToken)
     {
@@ -90,9 +93,12 @@ public sealed partial class OwnRowKeyMigration(
         var active = new List<string>();
         try
         {
-            await foreach (var row in membership.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+            await foreach (var row in membership.QueryAsync<TableEntity>(filter, select: ["RowKey", "IAmAliveTime"], cancellationToken: cancellationToken))
             {
-                active.Add(row.RowKey);
+                if (IsAlive(row.GetString("IAmAliveTime"), time.GetUtcNow()))
+                {
+                    active.Add(row.RowKey);
+                }
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -102,6 +108,18 @@ public sealed partial class OwnRowKeyMigration(
 
         return active;
     }
+
+    /// <summary>Orleans' own limit for a silo's missed heartbeats (2 × its 5-minute IAmAlive period).</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Whether a membership row's heartbeat (Orleans writes "yyyy-MM-dd HH:mm:ss.fff GMT") is recent; an unreadable one
+    /// counts as alive, so nothing is moved on a guess.
+    /// </summary>
+    public static bool IsAlive(string? iAmAliveTime, DateTimeOffset now) =>
+        !DateTime.TryParseExact(iAmAliveTime, "yyyy-MM-dd HH:mm:ss.fff 'GMT'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var heartbeat)
+        || now - new DateTimeOffset(heartbeat, TimeSpan.Zero) < StaleAfter;
 
     /// <summary>One pass over this service's rows: every row under an old key moved. Returns how many were.</summary>
     public async Task<int> MoveOldRowsAsync(CancellationToken cancellationToken)

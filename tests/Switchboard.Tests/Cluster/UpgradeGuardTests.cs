@@ -49,4 +49,12 @@ public sealed class UpgradeGuardTests : IAsyncLifetime
         await upgraded.WaitHealthyAsync();
         Assert.True((await grainState.GetEntityIfExistsAsync<TableEntity>("migrations", "switchboard.own-row-keys")).HasValue);
     }
+
+    [Theory]
+    [InlineData("2026-12-07 10:00:00.000 GMT", "2026-12-07T10:09:00Z", true)]
+    [InlineData("2026-12-07 10:00:00.000 GMT", "2026-12-07T10:11:00Z", false)]
+    [InlineData(null, "2026-12-07T10:11:00Z", true)]
+    [InlineData("yesterday", "2026-12-07T10:11:00Z", true)]
+    public void A_silo_whose_heartbeat_is_ten_minutes_old_is_not_waited_for(string? iAmAliveTime, string now, bool alive) =>
+        Assert.Equal(alive, Switchboard.Silo.OwnRowKeyMigration.IsAlive(iAmAliveTime, DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)));
 }
