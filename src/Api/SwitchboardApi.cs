@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -42,8 +43,10 @@ public static class SwitchboardApi
         // answered by AdminGate (UseSwitchboardApi) with what is wrong, never by the developer exception page.
         services.AddProblemDetails();
         services.PostConfigure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        StorageProbe.AddStorageProbe(services, configuration);
-        services.AddSingleton(sp => new StorageWatch(sp.GetService<StorageProbe>(), sp.GetRequiredService<IHostApplicationLifetime>(),
+        // The host's table client (the silo's, or a front end's with storage configured) is the watch's probe.
+        services.AddSingleton(sp => new StorageWatch(
+            sp.GetService<TableServiceClient>() is { } tables ? new StorageProbe(tables, sp.GetRequiredService<TimeProvider>()) : null,
+            sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StorageWatch>>()));
         services.AddHostedService(sp => sp.GetRequiredService<StorageWatch>());
         services.AddValidatedOptions<HealthOptions>(configuration, HealthOptions.Section);

@@ -6,12 +6,20 @@ using Switchboard.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 var cluster = builder.ReadClusterOptions<ClusterClientOptions>();
-builder.UseOrleansClient(client => client.UseSwitchboardClustering(cluster, builder.Configuration).AddDashboard()); // the whole cluster's dashboard, at the front door too
+// One table client (one connection pool) for all the front end does with storage: membership, the console's key
+// ring, the storage watch. None on localhost clustering without storage.
+var tables = ClusterHosting.StorageTablesIfSet(builder.Configuration);
+if (tables is not null)
+{
+    builder.Services.AddSingleton(tables);
+}
+
+builder.UseOrleansClient(client => client.UseSwitchboardClustering(cluster, tables).AddDashboard()); // the whole cluster's dashboard, at the front door too
 builder.Services.AddSwitchboardApi(builder.Configuration);
 if (cluster.Mode == ClusteringMode.AzureStorage)
 {
     // Front ends of one service read each other's console cookies (on Localhost, one machine shares its key folder).
-    builder.Services.AddTableKeyRing(ClusterHosting.StorageTables(builder.Configuration));
+    builder.Services.AddTableKeyRing(tables!);
 }
 
 builder.Services.AddSwitchboardTelemetry(builder.Configuration, EmailMetrics.MeterName); // the email webhook's counters

@@ -13,7 +13,7 @@ namespace Switchboard.Hosting;
 
 /// <summary>
 /// How every Switchboard host joins the cluster, by <c>Orleans:Clustering</c>: the silo (<see cref="UseSwitchboardClustering(ISiloBuilder, SiloOptions, TableServiceClient)"/>)
-/// and the stand-alone front end (<see cref="UseSwitchboardClustering(IClientBuilder, ClusterClientOptions, IConfiguration)"/>)
+/// and the stand-alone front end (<see cref="UseSwitchboardClustering(IClientBuilder, ClusterClientOptions, TableServiceClient?)"/>)
 /// read the same keys and the same storage.
 /// </summary>
 public static partial class ClusterHosting
@@ -132,8 +132,15 @@ public static partial class ClusterHosting
         return silo;
     }
 
-    /// <summary>Cluster identity and gateway list of a client (the stand-alone front end).</summary>
-    public static IClientBuilder UseSwitchboardClustering(this IClientBuilder client, ClusterClientOptions options, IConfiguration configuration)
+    /// <summary>
+    /// The host's table client when <c>ConnectionStrings:AzureStorage</c> is set, else null: a front end on localhost
+    /// clustering may run without storage.
+    /// </summary>
+    public static TableServiceClient? StorageTablesIfSet(IConfiguration configuration) =>
+        string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageConnectionName)) ? null : StorageTables(configuration);
+
+    /// <summary>Cluster identity and gateway list of a client (the stand-alone front end); AzureStorage clustering needs <paramref name="tables"/>.</summary>
+    public static IClientBuilder UseSwitchboardClustering(this IClientBuilder client, ClusterClientOptions options, TableServiceClient? tables)
     {
         options.Tls.Apply(client);
         if (options.Mode == ClusteringMode.Localhost)
@@ -147,8 +154,9 @@ public static partial class ClusterHosting
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
-            var tables = StorageTables(configuration);
-            client.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+            var membership = tables ?? throw new InvalidOperationException(
+                "Orleans:Clustering=AzureStorage needs ConnectionStrings:AzureStorage (environment: ConnectionStrings__AzureStorage).");
+            client.UseAzureStorageClustering(o => o.TableServiceClient = membership);
             // The gateway list is read from the membership table; after a silo dies, learn the new list soon.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
         }

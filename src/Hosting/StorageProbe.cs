@@ -1,7 +1,4 @@
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Switchboard.Hosting;
 
@@ -28,20 +25,5 @@ public sealed class StorageProbe(TableServiceClient tables, TimeProvider time)
 
         var row = new TableEntity("storage-watch", "last") { ["WrittenAt"] = time.GetUtcNow() };
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
-    }
-
-    /// <summary>
-    /// Registers the probe of a host whose storage is configured (<c>ConnectionStrings:AzureStorage</c>), on the
-    /// host's own table client when given; a front end on localhost clustering without storage has none. The first
-    /// registration wins.
-    /// </summary>
-    public static IServiceCollection AddStorageProbe(IServiceCollection services, IConfiguration configuration, TableServiceClient? tables = null)
-    {
-        if (tables is not null || !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ClusterHosting.StorageConnectionName)))
-        {
-            services.TryAddSingleton(sp => new StorageProbe(tables ?? ClusterHosting.StorageTables(configuration), sp.GetRequiredService<TimeProvider>()));
-        }
-
-        return services;
     }
 }

@@ -24,7 +24,7 @@ public static class SiloHosting
         // One client (one connection pool) for grain state, reminders, membership and the conversation history.
         var tables = ClusterHosting.StorageTables(configuration);
         // Keyed by the ServiceId in force (Kubernetes hosting may set it from ORLEANS_SERVICE_ID), like grain state.
-        StorageProbe.AddStorageProbe(builder.Services, configuration, tables);
+        builder.Services.AddSingleton(tables); // the storage watch's probe writes through it too
         builder.Services.AddSingleton<IConversationHistory>(sp => new TableConversationHistory(tables, ServiceId(sp)));
         builder.Services.AddSingleton<IRetentionStore>(sp =>
             new TableRetentionStore(tables, ServiceId(sp), GrainStateTable(sp), sp.GetRequiredService<IGrainFactory>()));

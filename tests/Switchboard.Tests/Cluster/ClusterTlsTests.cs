@@ -114,7 +114,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
             .. tls]);
         var options = ClusterHosting.ReadOptions<ClusterClientOptions>(configuration);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client => client.UseSwitchboardClustering(options, configuration));
+        builder.UseOrleansClient(client => client.UseSwitchboardClustering(options, ClusterHosting.StorageTables(configuration)));
         return builder.Build();
     }
 
